@@ -1,0 +1,79 @@
+"""mlp_core: the small numpy library behind the course "Neural networks from scratch".
+
+Read the modules in this order; each holds one idea:
+
+- ``data``         load MNIST / Fashion-MNIST, one-hot labels, train/validation split
+- ``activations``  sigmoid, ReLU, tanh, softmax and their derivatives
+- ``losses``       MSE (with sigmoid outputs) and cross-entropy (with softmax outputs)
+- ``initializers`` how the first weights are drawn: he, xavier, small, uniform
+- ``network``      the ``Network``: forward pass, backward pass, prediction
+- ``optimizers``   SGD, momentum, Nesterov (both forms), learning-rate schedules
+- ``training``     ``fit``: one loop for per-sample, mini-batch and full-batch training
+- ``gradcheck``    finite-difference gradient checks
+- ``metrics``      accuracy, confusion matrix
+- ``plots``        loss curves, digit grids, confusion matrices, first-layer weights
+- ``saving``       save and load a trained network as ``.npz``
+"""
+
+from .activations import relu, relu_prime, sigmoid, sigmoid_prime, softmax, tanh, tanh_prime
+from .data import DataError, Dataset, load_mnist, one_hot, read_idx, train_val_split
+from .gradcheck import check_gradients, numerical_gradient, relative_error
+from .losses import cross_entropy, cross_entropy_output_delta, mse, mse_output_delta
+from .metrics import accuracy, confusion_matrix, most_confused
+from .network import Network
+from .optimizers import (
+    SGD,
+    Momentum,
+    Nesterov,
+    NesterovLookAhead,
+    constant,
+    cosine,
+    make_optimizer,
+    step_decay,
+)
+from .saving import load_network, save_network
+from .training import Callback, History, StopTraining, evaluate, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SGD",
+    "Callback",
+    "DataError",
+    "Dataset",
+    "History",
+    "Momentum",
+    "Nesterov",
+    "NesterovLookAhead",
+    "Network",
+    "StopTraining",
+    "accuracy",
+    "check_gradients",
+    "confusion_matrix",
+    "constant",
+    "cosine",
+    "cross_entropy",
+    "cross_entropy_output_delta",
+    "evaluate",
+    "fit",
+    "load_mnist",
+    "load_network",
+    "make_optimizer",
+    "most_confused",
+    "mse",
+    "mse_output_delta",
+    "numerical_gradient",
+    "one_hot",
+    "read_idx",
+    "relative_error",
+    "relu",
+    "relu_prime",
+    "save_network",
+    "sigmoid",
+    "sigmoid_prime",
+    "softmax",
+    "step_decay",
+    "tanh",
+    "tanh_prime",
+    "train_val_split",
+]

@@ -1,0 +1,160 @@
+"""Optimizers: how a gradient turns into a parameter update.
+
+Each optimizer updates a list of parameter arrays **in place** from a list of gradients in
+the same order (``net.params`` and ``dW + db`` from ``Network.backward``). The same classes
+move a 2-D point around a contour plot in the optimizer playground.
+
+With learning rate ``lr`` (eta) and momentum ``beta``, for every parameter ``p`` with
+gradient ``g``:
+
+* **SGD**:        ``p <- p - lr * g``
+* **Momentum** (heavy ball, Polyak 1964): a velocity ``v`` (starting at 0) remembers past
+  steps: ``v <- beta * v - lr * g``;  ``p <- p + v``
+* **Nesterov** (1983): take the gradient where momentum is about to carry you, the
+  *look-ahead* point ``p + beta * v``:
+  ``v <- beta * v - lr * grad(p + beta * v)``;  ``p <- p + v``.
+
+The look-ahead form needs the gradient at a point other than the current parameters, which
+a training loop does not have. Frameworks therefore track the look-ahead point itself,
+``q = p + beta * v``, as "the parameters". Substituting gives an update that only needs the
+gradient at ``q``:  ``v <- beta * v - lr * grad(q)``;  ``q <- q + beta * v - lr * grad(q)``.
+:class:`Nesterov` implements that form (one gradient per step); :class:`NesterovLookAhead`
+implements the look-ahead form literally, and the tests show the two produce the same
+trajectory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+
+def _check_lr(lr: float) -> float:
+    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr={lr!r} must be a finite number > 0, e.g. 0.1")
+    return float(lr)
+
+
+def _check_beta(beta: float) -> float:
+    if not (isinstance(beta, (int, float, np.floating)) and 0 <= beta < 1):
+        raise ValueError(f"beta={beta!r} must be in [0, 1), e.g. 0.9")
+    return float(beta)
+
+
+class SGD:
+    """Plain (stochastic) gradient descent: ``p <- p - lr * g``."""
+
+    name = "sgd"
+
+    def __init__(self, lr: float = 0.1) -> None:
+        self.lr = _check_lr(lr)
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Update every array in ``params`` in place from ``grads`` (same shapes, same order)."""
+        for p, g in zip(params, grads):
+            p -= self.lr * g
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr})"
+
+
+class Momentum(SGD):
+    """Heavy-ball momentum: ``v <- beta * v - lr * g``, ``p <- p + v``."""
+
+    name = "momentum"
+
+    def __init__(self, lr: float = 0.1, beta: float = 0.9) -> None:
+        super().__init__(lr)
+        self.beta = _check_beta(beta)
+        self.v: list[np.ndarray] = []  # one velocity per parameter, created on the first step
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Update ``params`` in place; ``grads`` are taken at the current ``params``."""
+        if not self.v:
+            self.v = [np.zeros_like(p) for p in params]
+        for p, g, v in zip(params, grads, self.v):
+            v *= self.beta
+            v -= self.lr * g
+            p += v
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr}, beta={self.beta})"
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum in the form frameworks use (one gradient per step).
+
+    ``v <- beta * v - lr * g``;  ``p <- p + beta * v - lr * g``, with ``g`` taken at the
+    current ``p``. Here ``p`` plays the role of the look-ahead point of
+    :class:`NesterovLookAhead`; both give the same trajectory of look-ahead points.
+    """
+
+    name = "nesterov"
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Update ``params`` in place; ``grads`` are taken at the current ``params``."""
+        if not self.v:
+            self.v = [np.zeros_like(p) for p in params]
+        for p, g, v in zip(params, grads, self.v):
+            v *= self.beta
+            v -= self.lr * g
+            p += self.beta * v - self.lr * g
+
+
+class NesterovLookAhead(Momentum):
+    """Nesterov momentum exactly as derived: evaluate the gradient at the look-ahead point.
+
+    ``step(params, grad_at)`` calls ``grad_at(lookahead)`` with the list of look-ahead
+    arrays ``p + beta * v`` and expects the gradients there. Meant for learning and for the
+    2-D playground; training uses :class:`Nesterov`, which needs no extra gradient call.
+    """
+
+    name = "nesterov-lookahead"
+
+    def step(  # type: ignore[override]
+        self,
+        params: list[np.ndarray],
+        grad_at: Callable[[list[np.ndarray]], list[np.ndarray]],
+    ) -> None:
+        """Update ``params`` in place using the gradient at ``params + beta * v``."""
+        if not self.v:
+            self.v = [np.zeros_like(p) for p in params]
+        lookahead = [p + self.beta * v for p, v in zip(params, self.v)]
+        grads = grad_at(lookahead)
+        for p, g, v in zip(params, grads, self.v):
+            v *= self.beta
+            v -= self.lr * g
+            p += v
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov}
+
+
+def make_optimizer(name: str, lr: float, beta: float = 0.9) -> SGD:
+    """Build an optimizer by name: ``"sgd"``, ``"momentum"`` or ``"nesterov"``."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer={name!r} is not known; use one of {list(OPTIMIZERS)}")
+    if name == "sgd":
+        return SGD(lr)
+    return OPTIMIZERS[name](lr, beta)
+
+
+# ------------------------------------------------------------------ schedules
+# A schedule maps the epoch number (0, 1, ...) to the learning rate for that epoch.
+
+
+def constant(lr: float) -> Callable[[int], float]:
+    """The same learning rate every epoch."""
+    return lambda epoch: lr
+
+
+def cosine(lr: float, epochs: int, lr_min: float = 0.0) -> Callable[[int], float]:
+    """Cosine decay from ``lr`` at epoch 0 towards ``lr_min`` at the end of the last epoch."""
+    return lambda epoch: lr_min + 0.5 * (lr - lr_min) * (1 + math.cos(math.pi * epoch / epochs))
+
+
+def step_decay(lr: float, drop: float = 0.1, every: int = 10) -> Callable[[int], float]:
+    """Multiply the learning rate by ``drop`` every ``every`` epochs."""
+    return lambda epoch: lr * drop ** (epoch // every)
