@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from .data import DataError, load_mnist
 from .network import Network
@@ -61,7 +62,28 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--save", default=None, help="save the trained network to this .npz file")
     t.add_argument("--quiet", action="store_true", help="no progress on stderr")
     t.add_argument("--json", action="store_true", help="print results as JSON on stdout")
+    s = commands.add_parser(
+        "stamp-notebooks", help="rewrite every notebook's Colab badge and setup cell"
+    )
+    s.add_argument("--root", default=".", help="repository root (holds notebooks/)")
+    s.add_argument("--check", action="store_true", help="only report; exit 1 if any differ")
     return parser
+
+
+def stamp_notebooks(args: argparse.Namespace) -> int:
+    """Run the ``stamp-notebooks`` command; returns the exit code."""
+    from .course import stamp_notebook
+
+    root = Path(args.root)
+    paths = sorted((root / "notebooks").glob("*.ipynb"))
+    if not paths:
+        raise ValueError(f"no notebooks in {root / 'notebooks'}; run this from the repository root")
+    changed = [p for p in paths if stamp_notebook(p, root, check=args.check)]
+    verb = "differ from mlp_core/course.py" if args.check else "restamped"
+    for p in changed:
+        print(f"{p}: {verb}")
+    print(f"{len(changed)} of {len(paths)} notebooks {verb}")
+    return 1 if (args.check and changed) else 0
 
 
 def train(args: argparse.Namespace) -> dict:
@@ -130,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m mlp_core``. Returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "stamp-notebooks":
+            return stamp_notebooks(args)
         result = train(args)
     except (ValueError, DataError, OSError) as e:
         print(f"python -m mlp_core: error: {e}", file=sys.stderr)

@@ -77,14 +77,26 @@ MIRRORS: dict[str, list[str]] = {
 
 CLASSES: dict[str, list[str]] = {
     "mnist": [str(digit) for digit in range(10)],
-    "fashion-mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    "fashion-mnist": [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ],
 }
 
 _N_TRAIN = 60_000  # both datasets have 60,000 training and 10,000 test images
 _MAGIC_TO_NDIM = {0x00000801: 1, 0x00000803: 3}
-_HOW_TO_FIX = ("download the four .gz files yourself, put them in one folder and set "
-               "MLP_CORE_DATA=<folder> (or pass data_dir=<folder>)")
+_HOW_TO_FIX = (
+    "download the four .gz files yourself, put them in one folder and set "
+    "MLP_CORE_DATA=<folder> (or pass data_dir=<folder>)"
+)
 
 pooch.get_logger().setLevel(logging.WARNING)  # no "Downloading data from ..." chatter
 
@@ -120,26 +132,34 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         with gzip.open(path, "rb") as f:
             raw = f.read()
     except (OSError, EOFError, zlib.error) as err:
-        raise DataError(f"{path}: cannot decompress it ({err}). The file is truncated or not "
-                        "gzip; delete it and run again to re-download, or "
-                        f"{_HOW_TO_FIX}.") from err
+        raise DataError(
+            f"{path}: cannot decompress it ({err}). The file is truncated or not "
+            "gzip; delete it and run again to re-download, or "
+            f"{_HOW_TO_FIX}."
+        ) from err
 
     magic = int.from_bytes(raw[:4], "big")
     if len(raw) < 4 or magic not in _MAGIC_TO_NDIM:
-        raise DataError(f"{path}: not an IDX file of unsigned bytes (magic number "
-                        f"0x{magic:08X}, expected 0x00000801 for labels or 0x00000803 for "
-                        f"images). Replace it with a canonical copy: {_HOW_TO_FIX}.")
+        raise DataError(
+            f"{path}: not an IDX file of unsigned bytes (magic number "
+            f"0x{magic:08X}, expected 0x00000801 for labels or 0x00000803 for "
+            f"images). Replace it with a canonical copy: {_HOW_TO_FIX}."
+        )
     ndim = _MAGIC_TO_NDIM[magic]
     start = 4 + 4 * ndim  # the data begins after the magic number and one uint32 per dimension
     if len(raw) < start:
-        raise DataError(f"{path}: the IDX header is cut short ({len(raw)} bytes). "
-                        f"Replace it with a canonical copy: {_HOW_TO_FIX}.")
+        raise DataError(
+            f"{path}: the IDX header is cut short ({len(raw)} bytes). "
+            f"Replace it with a canonical copy: {_HOW_TO_FIX}."
+        )
     shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     n_expected = math.prod(shape)
     if len(raw) - start != n_expected:
-        raise DataError(f"{path}: the header announces shape {shape}, i.e. {n_expected} bytes "
-                        f"of data, but the file holds {len(raw) - start}. "
-                        f"Replace it with a canonical copy: {_HOW_TO_FIX}.")
+        raise DataError(
+            f"{path}: the header announces shape {shape}, i.e. {n_expected} bytes "
+            f"of data, but the file holds {len(raw) - start}. "
+            f"Replace it with a canonical copy: {_HOW_TO_FIX}."
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=start).reshape(shape)
 
 
@@ -155,8 +175,9 @@ def one_hot(y: np.ndarray, n_classes: int = 10) -> np.ndarray:
     if not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"y must hold integer labels, got dtype {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"y must hold labels in [0, {n_classes}), "
-                         f"got values from {y.min()} to {y.max()}")
+        raise ValueError(
+            f"y must hold labels in [0, {n_classes}), got values from {y.min()} to {y.max()}"
+        )
     encoded = np.zeros((y.shape[0], n_classes), dtype=np.float32)
     encoded[np.arange(y.shape[0]), y] = 1.0
     return encoded
@@ -202,8 +223,10 @@ def download(files: dict[str, str], mirrors: list[str], cache_dir: str | os.Path
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise DataError(f"{cache_dir}: cannot create the download folder ({err}). "
-                        f"Make it writable, or {_HOW_TO_FIX}.") from err
+        raise DataError(
+            f"{cache_dir}: cannot create the download folder ({err}). "
+            f"Make it writable, or {_HOW_TO_FIX}."
+        ) from err
 
     for name, sha256 in files.items():
         path = cache_dir / name
@@ -214,18 +237,26 @@ def download(files: dict[str, str], mirrors: list[str], cache_dir: str | os.Path
         failures = []
         for mirror in mirrors:
             try:
-                pooch.retrieve(url=mirror + name, known_hash="sha256:" + sha256, fname=name,
-                               path=cache_dir, progressbar=False)
+                pooch.retrieve(
+                    url=mirror + name,
+                    known_hash="sha256:" + sha256,
+                    fname=name,
+                    path=cache_dir,
+                    progressbar=False,
+                )
                 break
             except (requests.RequestException, ValueError) as err:
                 failures.append(f"  - {mirror + name}: {_short_reason(err)}")
             except OSError as err:  # the cache folder itself is the problem: no use going on
-                raise DataError(f"{path}: cannot write it ({err}). Make {cache_dir} writable, "
-                                f"or {_HOW_TO_FIX}.") from err
+                raise DataError(
+                    f"{path}: cannot write it ({err}). Make {cache_dir} writable, or {_HOW_TO_FIX}."
+                ) from err
         else:
             tried = "\n".join(failures) or "  (no mirrors given)"
-            raise DataError(f"{path}: could not download it. Tried:\n{tried}\n"
-                            f"Check your internet connection and run again, or {_HOW_TO_FIX}.")
+            raise DataError(
+                f"{path}: could not download it. Tried:\n{tried}\n"
+                f"Check your internet connection and run again, or {_HOW_TO_FIX}."
+            )
     return cache_dir
 
 
@@ -234,8 +265,10 @@ def _check_folder(folder: Path, dataset: str) -> None:
     expected = _check_dataset(dataset)
     missing = [name for name in expected if not (folder / name).is_file()]
     if missing:
-        raise DataError(f"{folder}: missing {', '.join(missing)}. Put the four {dataset} .gz "
-                        "files in this folder, or point data_dir / MLP_CORE_DATA elsewhere.")
+        raise DataError(
+            f"{folder}: missing {', '.join(missing)}. Put the four {dataset} .gz "
+            "files in this folder, or point data_dir / MLP_CORE_DATA elsewhere."
+        )
     for name, sha256 in expected.items():
         found = _sha256(folder / name)
         if found == sha256:
@@ -244,8 +277,10 @@ def _check_folder(folder: Path, dataset: str) -> None:
         for other, other_sha256 in _SHA256.items():
             if other != dataset and found == other_sha256[name]:
                 hint = f"These look like the {other} files; did you mean dataset={other!r}?"
-        raise DataError(f"{folder / name}: SHA-256 mismatch for {dataset} (expected "
-                        f"{sha256[:12]}…, got {found[:12]}…). {hint}")
+        raise DataError(
+            f"{folder / name}: SHA-256 mismatch for {dataset} (expected "
+            f"{sha256[:12]}…, got {found[:12]}…). {hint}"
+        )
 
 
 def locate(dataset: str = "mnist", data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -313,8 +348,10 @@ def _read_pair(folder: Path, images_name: str, labels_name: str) -> tuple[np.nda
     """Read an images file and its labels file, checking that they belong together."""
     images, labels = read_idx(folder / images_name), read_idx(folder / labels_name)
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-        raise DataError(f"{folder}: {images_name} holds images of shape {images.shape} but "
-                        f"{labels_name} labels of shape {labels.shape}; they do not match.")
+        raise DataError(
+            f"{folder}: {images_name} holds images of shape {images.shape} but "
+            f"{labels_name} labels of shape {labels.shape}; they do not match."
+        )
     if labels.max(initial=0) > 9:
         raise DataError(f"{folder / labels_name}: labels must be 0..9, found {labels.max()}.")
     return images, labels.astype(np.int64)
@@ -347,8 +384,9 @@ def load_mnist(
     """
     _check_dataset(dataset)
     if not isinstance(n_validation, (int, np.integer)) or not 0 <= n_validation < _N_TRAIN:
-        raise ValueError(f"n_validation must be an integer in [0, {_N_TRAIN}), "
-                         f"got {n_validation!r}")
+        raise ValueError(
+            f"n_validation must be an integer in [0, {_N_TRAIN}), got {n_validation!r}"
+        )
     folder = locate(dataset, data_dir)
     X_train, y_train = _read_pair(folder, TRAIN_IMAGES, TRAIN_LABELS)
     X_test, y_test = _read_pair(folder, TEST_IMAGES, TEST_LABELS)

@@ -50,6 +50,7 @@ HYPOTHESIS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture
 
 # --- tiny IDX files, written by the tests themselves ------------------------------------------
 
+
 def idx_bytes(array: np.ndarray, magic: int | None = None) -> bytes:
     """Uncompressed IDX encoding of a uint8 array (magic 0x0800 | ndim unless given)."""
     magic = 0x0800 | array.ndim if magic is None else magic
@@ -83,6 +84,7 @@ BROKEN = {
 
 
 # --- fixtures ----------------------------------------------------------------------------------
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # keep test output clean
@@ -149,6 +151,7 @@ def contents(folder: Path) -> list[str]:
 
 # --- read_idx ------------------------------------------------------------------------------------
 
+
 def test_read_idx_round_trips(tmp_path: Path) -> None:
     for name, content in TINY_GZ.items():
         (tmp_path / name).write_bytes(content)
@@ -169,6 +172,7 @@ def test_read_idx_rejects_broken_local_file(tmp_path: Path, case: str) -> None:
 
 # --- download (local server only) ----------------------------------------------------------------
 
+
 def test_download_fetches_and_verifies(server: Server, tmp_path: Path, closed_url: str) -> None:
     server.serve(TINY_GZ)
     cache = tmp_path / "dl"
@@ -181,8 +185,9 @@ def test_download_fetches_and_verifies(server: Server, tmp_path: Path, closed_ur
     assert download(TINY_SHA, [closed_url], cache) == cache
 
 
-def test_download_falls_back_to_second_mirror(server: Server, tmp_path: Path,
-                                              closed_url: str) -> None:
+def test_download_falls_back_to_second_mirror(
+    server: Server, tmp_path: Path, closed_url: str
+) -> None:
     server.serve(TINY_GZ)
     cache = download(TINY_SHA, [closed_url, server.url], tmp_path / "dl")
     assert contents(cache) == sorted(NAMES)
@@ -237,8 +242,7 @@ def test_bad_cached_file_is_replaced(server: Server, tmp_path: Path) -> None:
     assert contents(cache) == sorted(NAMES)
 
 
-def test_bad_cached_file_is_removed_even_if_download_fails(tmp_path: Path,
-                                                           closed_url: str) -> None:
+def test_bad_cached_file_is_removed_even_if_download_fails(tmp_path: Path, closed_url: str) -> None:
     cache = tmp_path / "dl"
     cache.mkdir()
     (cache / TRAIN_IMAGES).write_bytes(b"garbage")
@@ -262,8 +266,10 @@ def test_broken_file_with_matching_hash_downloads_but_fails_to_read(
 
 # --- locate: which folder wins -------------------------------------------------------------------
 
-def test_locate_order_explicit_then_env_then_cache(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path, mnist_dir: Path) -> None:
+
+def test_locate_order_explicit_then_env_then_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mnist_dir: Path
+) -> None:
     explicit, env, cache = (link_files(mnist_dir, tmp_path / d) for d in ("a", "b", "c"))
     monkeypatch.setattr(data, "default_cache_dir", lambda dataset: cache)
     monkeypatch.setenv("MLP_CORE_DATA", str(env))
@@ -273,9 +279,13 @@ def test_locate_order_explicit_then_env_then_cache(monkeypatch: pytest.MonkeyPat
     assert locate("mnist") == cache  # mirrors are a closed port: this works only from the cache
 
 
-def test_locate_downloads_into_empty_cache(monkeypatch: pytest.MonkeyPatch, server: Server,
-                                           tmp_path: Path, mnist_dir: Path,
-                                           closed_url: str) -> None:
+def test_locate_downloads_into_empty_cache(
+    monkeypatch: pytest.MonkeyPatch,
+    server: Server,
+    tmp_path: Path,
+    mnist_dir: Path,
+    closed_url: str,
+) -> None:
     link_files(mnist_dir, server.root)
     monkeypatch.setitem(MIRRORS, "mnist", [closed_url, server.url])
     folder = locate("mnist")
@@ -285,9 +295,9 @@ def test_locate_downloads_into_empty_cache(monkeypatch: pytest.MonkeyPatch, serv
 
 
 @pytest.mark.parametrize("via", ["data_dir", "env"])
-def test_named_folder_with_missing_files_is_an_error(monkeypatch: pytest.MonkeyPatch,
-                                                     server: Server, tmp_path: Path,
-                                                     mnist_dir: Path, via: str) -> None:
+def test_named_folder_with_missing_files_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, server: Server, tmp_path: Path, mnist_dir: Path, via: str
+) -> None:
     link_files(mnist_dir, server.root)  # a download would succeed, but must not be tried
     monkeypatch.setitem(MIRRORS, "mnist", [server.url])
     folder = link_files(mnist_dir, tmp_path / "partial", [TRAIN_IMAGES, TEST_LABELS])
@@ -336,6 +346,7 @@ def test_env_var_applies_to_fashion_mnist_only_through_subfolder(
 
 # --- checksums, mirrors, cache folder ------------------------------------------------------------
 
+
 def test_checksum_tables(mnist_dir: Path) -> None:
     assert list(MNIST_SHA256) == list(FASHION_MNIST_SHA256) == NAMES
     for name in NAMES:
@@ -362,6 +373,7 @@ def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 
 # --- the real MNIST ------------------------------------------------------------------------------
+
 
 def test_mnist_shapes_and_values(mnist: data.Dataset) -> None:
     assert mnist.X_train.shape == (60000, 784) and mnist.X_test.shape == (10000, 784)
@@ -396,18 +408,22 @@ def test_mnist_unflattened_raw_other_seed(mnist_dir: Path, mnist: data.Dataset) 
     np.testing.assert_array_equal(d.y_val, mnist.y_train[val])
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"dataset": "kmnist"}, "dataset"),
-    ({"n_validation": -1}, "n_validation"),
-    ({"n_validation": 60000}, "n_validation"),
-    ({"n_validation": 2.5}, "n_validation"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"dataset": "kmnist"}, "dataset"),
+        ({"n_validation": -1}, "n_validation"),
+        ({"n_validation": 60000}, "n_validation"),
+        ({"n_validation": 2.5}, "n_validation"),
+    ],
+)
 def test_load_mnist_bad_arguments(kwargs: dict, name: str) -> None:
     with pytest.raises(ValueError, match=name):
         load_mnist(**kwargs)  # fails before looking for any file
 
 
 # --- one_hot and train_val_split -----------------------------------------------------------------
+
 
 def test_one_hot_example() -> None:
     encoded = one_hot(np.array([2, 0, 1]), n_classes=3)
@@ -423,8 +439,11 @@ def test_one_hot_rejects_bad_labels(y: list) -> None:
 
 
 @HYPOTHESIS
-@given(st.integers(1, 12).flatmap(
-    lambda k: st.tuples(st.just(k), st.lists(st.integers(0, k - 1), max_size=50))))
+@given(
+    st.integers(1, 12).flatmap(
+        lambda k: st.tuples(st.just(k), st.lists(st.integers(0, k - 1), max_size=50))
+    )
+)
 def test_one_hot_properties(k_and_labels: tuple[int, list[int]]) -> None:
     k, labels = k_and_labels
     y = np.array(labels, dtype=np.int64)
@@ -435,8 +454,10 @@ def test_one_hot_properties(k_and_labels: tuple[int, list[int]]) -> None:
 
 
 @HYPOTHESIS
-@given(st.integers(1, 60).flatmap(lambda m: st.tuples(st.just(m), st.integers(0, m - 1))),
-       st.integers(0, 2**32 - 1))
+@given(
+    st.integers(1, 60).flatmap(lambda m: st.tuples(st.just(m), st.integers(0, m - 1))),
+    st.integers(0, 2**32 - 1),
+)
 def test_train_val_split_is_a_seeded_partition(m_and_n_val: tuple[int, int], seed: int) -> None:
     m, n_val = m_and_n_val
     y = np.arange(m)

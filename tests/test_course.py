@@ -1,0 +1,72 @@
+"""The repository address lives in mlp_core/course.py; every notebook's badge and setup cell
+are generated from it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mlp_core import course
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_notebook(path, badge="[![Open In Colab](https://x/badge.svg)](https://old/link)"):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"{badge}\n# 99 · A test notebook"),
+        nbformat.v4.new_code_cell(course.SETUP_MARKER + ": old text\nprint('old')"),
+        nbformat.v4.new_code_cell("import mlp_core"),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_setup_cell_installs_only_on_colab_and_is_valid_python():
+    src = course.setup_cell_source()
+    compile(src, "setup", "exec")
+    assert src.startswith(course.SETUP_MARKER)
+    assert 'if "google.colab" in sys.modules:' in src
+    assert f"git+https://github.com/{course.REPOSITORY}@{course.BRANCH}" in src
+    namespace = {}
+    exec(src, namespace)  # off Colab: runs and installs nothing
+
+
+def test_stamp_rewrites_badge_and_setup_cell(tmp_path):
+    path = make_notebook(tmp_path / "notebooks" / "99_test.ipynb")
+    assert course.stamp_notebook(path, tmp_path, check=True)  # reports a difference...
+    assert "https://old/link" in path.read_text()  # ...without writing
+    assert course.stamp_notebook(path, tmp_path)
+    nb = nbformat.read(path, as_version=4)
+    assert course.colab_url("notebooks/99_test.ipynb") in nb.cells[0].source
+    assert nb.cells[0].source.endswith("# 99 · A test notebook")
+    assert nb.cells[1].source == course.setup_cell_source()
+    assert nb.cells[2].source == "import mlp_core"
+    assert not course.stamp_notebook(path, tmp_path)  # now up to date
+
+
+def test_stamp_refuses_a_notebook_without_badge(tmp_path):
+    path = make_notebook(tmp_path / "notebooks" / "98_nobadge.ipynb", badge="no badge here")
+    with pytest.raises(ValueError, match="first cell must be markdown holding the Colab badge"):
+        course.stamp_notebook(path, tmp_path)
+
+
+def test_cli_check_mode_exit_codes(tmp_path):
+    make_notebook(tmp_path / "notebooks" / "99_test.ipynb")
+    cmd = [sys.executable, "-m", "mlp_core", "stamp-notebooks", "--root", str(tmp_path)]
+    assert subprocess.run([*cmd, "--check"], capture_output=True).returncode == 1
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    assert subprocess.run([*cmd, "--check"], capture_output=True).returncode == 0
+
+
+def test_every_course_notebook_agrees_with_course_py():
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    stale = [p.name for p in notebooks if course.stamp_notebook(p, ROOT, check=True)]
+    assert not stale, f"run `python -m mlp_core stamp-notebooks`: {stale} disagree"
+    for p in notebooks:
+        first = json.loads(p.read_text())["cells"][0]
+        assert course.colab_url(f"notebooks/{p.name}") in "".join(first["source"])
