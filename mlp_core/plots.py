@@ -24,6 +24,11 @@ from matplotlib.lines import Line2D
 
 from .training import History
 
+# Resolve pyplot's backend now, outside any ``rc_context``. If the first figure were made
+# inside one, leaving the context would restore the rcParams from before the backend
+# started, switching off interactive mode: later plots in a notebook would not show.
+plt.switch_backend(plt.get_backend())
+
 # The Okabe-Ito palette: eight colours that stay distinct with every common colour blindness.
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
 WRONG_COLOR = "#D62728"  # red: marks wrong predictions (with bold text and a frame)

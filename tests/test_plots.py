@@ -431,3 +431,24 @@ def test_class_balance_bad_input_is_clear():
         plot_class_balance(np.array([], dtype=int))
     with pytest.raises(ValueError, match="classes"):
         plot_class_balance(np.array([0, 3]), classes=["a", "b"])
+
+
+def test_plots_leave_interactive_mode_on_in_a_notebook_kernel():
+    """Regression: the first figure drawn inside rc_context used to switch interactive mode
+    off for the rest of the notebook, so later plots silently stopped showing."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import numpy as np\nfrom mlp_core.plots import plot_class_balance"
+        ),
+        nbformat.v4.new_code_cell("fig = plot_class_balance(np.array([0, 1, 1, 2]))"),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nprint(plt.isinteractive())"),
+        nbformat.v4.new_code_cell("fig = plot_class_balance(np.array([0, 1, 2]))"),
+    ]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    assert nb.cells[2].outputs[0]["text"].strip() == "True"
+    for cell in (nb.cells[1], nb.cells[3]):
+        assert ["image/png" in o.get("data", {}) for o in cell.outputs] == [True]
