@@ -1,0 +1,59 @@
+"""The notebook that ``tests/test_browser.py`` opens in JupyterLab.
+
+It is written fresh into the test's temporary folder every time (JupyterLab autosaves open
+notebooks, so the test never opens a file of the repository), and it lives here as Python
+rather than as an ``.ipynb`` so that nbval does not collect it as a course notebook.
+"""
+
+from pathlib import Path
+
+import nbformat
+
+CELLS = [
+    (
+        "markdown",
+        "# Browser test\nThe hyperparameter explorer on 2,000 MNIST digits, the optimizer "
+        "playground and the live training monitor.",
+    ),
+    (
+        "code",
+        "from mlp_core.data import Dataset, load_mnist\n"
+        "from mlp_core.widgets import HyperparameterExplorer, OptimizerPlayground\n"
+        "\n"
+        "mnist = load_mnist()  # from $MLP_CORE_DATA\n"
+        "small = Dataset(\n"
+        "    mnist.X_train[:2000], mnist.y_train[:2000],\n"
+        "    mnist.X_train[2000:2500], mnist.y_train[2000:2500],\n"
+        "    mnist.X_test[:500], mnist.y_test[:500], mnist.classes,\n"
+        ")",
+    ),
+    (
+        "code",
+        'explorer = HyperparameterExplorer(small, hidden="16", epochs=2, n_train=1000)\nexplorer',
+    ),
+    ("code", "playground = OptimizerPlayground()\nplayground"),
+    (
+        "code",
+        "from mlp_core.network import Network\n"
+        "from mlp_core.widgets import train_live\n"
+        "\n"
+        "history = train_live(\n"
+        "    Network([784, 16, 10]), small.X_train, small.y_train, epochs=2,\n"
+        "    X_val=small.X_val, y_val=small.y_val,\n"
+        ")",
+    ),
+]
+
+
+def write_notebook(path: Path) -> Path:
+    """Write the test notebook (no outputs) to ``path`` and return it."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}
+    nb.cells = [make[kind](source) for kind, source in CELLS]
+    nbformat.write(nb, path)
+    return path

@@ -1,0 +1,290 @@
+"""The widgets in a real browser: JupyterLab 4 + ipywidgets 8, driven by headless Chromium.
+
+The test starts its own JupyterLab on 127.0.0.1 (a free port, a random token, Jupyter's
+config and state in a temporary folder), opens a fresh copy of the test notebook
+(``tests/browser/explorer_notebook.py``), waits until the kernel is idle, runs all cells,
+and then uses the widgets as a learner would:
+
+1. explorer: change the hidden layers, click Train; a plot image appears and the runs table
+   gets a row. Change the optimizer, click Train again; the image changes, a second row.
+   Start a long run and press Stop: it ends early and gets a third row. Choose run 2 in
+   "show run": its confusion matrix and misclassified digits appear.
+2. optimizer playground: move the learning-rate slider with the keyboard; the image changes.
+3. live monitor (``train_live`` in the last cell): its readout and curve image are there.
+
+Screenshots go to ``tests/artifacts/`` (git-ignored). The server, its kernel and the
+browser are stopped at the end. Without Chromium (or Playwright) the test is skipped,
+unless ``MLP_CORE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which makes that a failure.
+"""
+
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = HERE / "artifacts"
+TIMEOUT_MS = 60_000
+
+
+def _missing() -> str | None:
+    """Why the browser test cannot run here, or None if it can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed (pip install playwright)"
+    if importlib.util.find_spec("jupyterlab") is None:
+        return "JupyterLab is not installed"
+    if _chromium() is None:
+        return "no chromium on PATH (Debian: apt-get install chromium)"
+    return None
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _load_notebook_module():
+    spec = importlib.util.spec_from_file_location(
+        "explorer_notebook", HERE / "browser" / "explorer_notebook.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Timeline:
+    """Seconds since the start for each step, printed at the end (run pytest with -s)."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.marks: list[tuple[float, str]] = []
+
+    def mark(self, what: str) -> None:
+        self.marks.append((time.perf_counter() - self.start, what))
+
+    def __str__(self) -> str:
+        return "\n".join(f"{t:6.1f} s  {what}" for t, what in self.marks)
+
+
+@pytest.fixture
+def lab(tmp_path, mnist_dir):
+    """A JupyterLab server of our own; yields (base url, token, seconds it took to start)."""
+    reason = _missing()
+    if reason:
+        if os.environ.get("MLP_CORE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"MLP_CORE_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    _load_notebook_module().write_notebook(root / "explorer.ipynb")
+    # Keep Jupyter's config, state and settings out of the home folder; switch off the
+    # "get news?" notification, which would cover the page.
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"checkForUpdates": False, "fetchNews": "false"})
+    )
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        IPYTHONDIR=str(tmp_path / "ipython"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        MLP_CORE_DATA=str(mnist_dir),
+    )
+    port, token = _free_port(), secrets.token_hex(16)
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run all cells
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(tmp_path / "jupyterlab.log", "wb")  # closed at the end
+    server = subprocess.Popen(
+        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited:\n{(tmp_path / 'jupyterlab.log').read_text()}")
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not answer within 60 s")
+                time.sleep(0.2)
+        yield base, token, time.perf_counter() - started
+    finally:
+        server.terminate()  # the server shuts its kernels down
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        try:  # anything still left in the server's process group (a kernel)
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        log.close()
+
+
+def _img_src(page, selector: str) -> str | None:
+    images = page.locator(selector)
+    return images.first.get_attribute("src") if images.count() else None
+
+
+def _wait_for_new_img(page, selector: str, old: str | None) -> str:
+    """Wait until the image under ``selector`` exists and differs from ``old``."""
+    page.wait_for_function(
+        """([selector, old]) => {
+            const img = document.querySelector(selector);
+            return img !== null && img.getAttribute("src") !== old;
+        }""",
+        arg=[selector, old],
+        timeout=TIMEOUT_MS,
+    )
+    return _img_src(page, selector)
+
+
+def _wait_for_rows(page, n: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('.mlp-explorer-table tbody tr').length === n",
+        arg=n,
+        timeout=TIMEOUT_MS,
+    )
+
+
+def test_explorer_and_playground_in_jupyterlab(lab):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, token, server_seconds = lab
+    expect.set_options(timeout=TIMEOUT_MS)
+    timeline = Timeline()
+    timeline.mark(f"JupyterLab answered after {server_seconds:.1f} s (before this timeline)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2200})
+            page.set_default_timeout(TIMEOUT_MS)
+            timeline.mark("browser started")
+            page.goto(f"{base}/lab/tree/explorer.ipynb?reset&token={token}")
+            # The toolbar says "idle" before the kernel is connected; the status bar does not.
+            page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for()
+            timeline.mark("kernel idle")
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            train = page.locator("button.mlp-explorer-train")
+            train.wait_for()
+            timeline.mark("all cells run, explorer shown")
+            # the live monitor of the last cell has drawn its curves
+            monitor = page.locator(".mlp-monitor-readout")
+            expect(monitor).to_contain_text("epoch 2/2")
+            expect(page.locator(".mlp-monitor-plot img")).to_have_count(1)
+
+            # --- explorer: first run
+            errors = page.locator('.jp-OutputArea-output[data-mime-type*="stderr"]')
+            assert errors.count() == 0, errors.first.inner_text()
+            hidden = page.locator(".mlp-explorer-hidden input")
+            hidden.fill("24")
+            hidden.press("Enter")  # the text box reports its value on Enter
+            timeline.mark("run 1: Train clicked")
+            train.click()
+            plot_img = ".mlp-explorer-plot img"
+            first = _wait_for_new_img(page, plot_img, None)
+            timeline.mark("run 1: first curve image")
+            _wait_for_rows(page, 1)
+            expect(page.locator(".mlp-explorer-status")).to_contain_text("Run 1 finished")
+            expect(page.locator(".mlp-explorer-table")).to_contain_text("784-24-10")
+            expect(train).to_be_enabled()
+            timeline.mark("run 1: table row")
+
+            # --- explorer: second run, another optimizer
+            page.locator(".mlp-explorer-optimizer select").select_option("momentum")
+            timeline.mark("run 2: Train clicked")
+            train.click()
+            second = _wait_for_new_img(page, plot_img, first)
+            _wait_for_rows(page, 2)
+            expect(page.locator(".mlp-explorer-status")).to_contain_text("Run 2 finished")
+            expect(page.locator(".mlp-explorer-table")).to_contain_text("784-24-10 relu momentum")
+            assert second != first
+            assert page.locator(plot_img).count() == 1  # replaced, not appended
+            timeline.mark("run 2: new image, second row")
+
+            # --- explorer: a long run (one sample per step, 50 epochs), stopped by Stop
+            page.locator(".mlp-explorer-batch-size select").select_option("1 (one sample)")
+            page.locator(".mlp-explorer-epochs .noUi-handle").press("End")  # 50 epochs
+            expect(page.locator(".mlp-explorer-epochs .widget-readout")).to_have_text("50")
+            train.click()
+            expect(page.locator(".mlp-explorer-readout")).to_contain_text("epoch 1/50")
+            expect(train).to_be_disabled()  # the kernel still answers while a run trains
+            page.locator("button.mlp-explorer-stop").click()
+            expect(page.locator(".mlp-explorer-status")).to_contain_text(
+                "Stopped by the Stop button"
+            )
+            _wait_for_rows(page, 3)
+            expect(page.locator(".mlp-explorer-table")).to_contain_text("stopped early")
+            expect(train).to_be_enabled()
+            timeline.mark("run 3: stopped by the Stop button, third row")
+
+            # --- explorer: choosing a run shows its confusion matrix and wrong digits
+            page.locator(".mlp-explorer-select select").select_option(
+                label="#2 784-24-10 relu momentum β=0.9 lr=0.1 bs=32 n=1000"
+            )
+            expect(page.locator(".mlp-explorer-details img")).to_have_count(2)
+            timeline.mark("run 2 chosen: confusion matrix and digits shown")
+            page.locator(".mlp-explorer").screenshot(path=ARTIFACTS / "browser-explorer.png")
+
+            # --- optimizer playground: move the learning-rate slider
+            playground_img = ".mlp-opt-plot img"
+            before = _wait_for_new_img(page, playground_img, None)
+            readout = page.locator(".mlp-opt-lr .widget-readout")
+            old_lr = readout.inner_text()
+            handle = page.locator(".mlp-opt-lr .noUi-handle")
+            handle.scroll_into_view_if_needed()
+            handle.focus()
+            for _ in range(4):
+                handle.press("ArrowRight")
+            after = _wait_for_new_img(page, playground_img, before)
+            assert after != before
+            assert readout.inner_text() != old_lr
+            timeline.mark(f"playground: lr {old_lr} -> {readout.inner_text()}, image changed")
+            page.locator(".mlp-opt").screenshot(path=ARTIFACTS / "browser-playground.png")
+            page.locator(".mlp-monitor").screenshot(path=ARTIFACTS / "browser-monitor.png")
+        finally:
+            browser.close()
+    timeline.mark("browser closed")
+    (ARTIFACTS / "browser-timeline.txt").write_text(str(timeline) + "\n")
+    print(timeline)
