@@ -13,6 +13,13 @@ Read the modules in this order; each holds one idea:
 - ``metrics``      accuracy, confusion matrix
 - ``plots``        loss curves, digit grids, confusion matrices, first-layer weights
 - ``saving``       save and load a trained network as ``.npz``
+- ``diagnostics``  per-layer health: dead ReLUs, saturated sigmoids, gradient/update sizes
+- ``toy_data``     2-D datasets for the decision-boundary playground
+- ``widgets``      live monitor, hyperparameter explorer, optimizer and boundary playgrounds
+
+``plots``, ``diagnostics`` and ``widgets`` import matplotlib (and ipywidgets); import them
+explicitly, e.g. ``from mlp_core.plots import plot_history``, so ``import mlp_core`` stays
+quick for scripts and the command line.
 """
 
 from .activations import relu, relu_prime, sigmoid, sigmoid_prime, softmax, tanh, tanh_prime
