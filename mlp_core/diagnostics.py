@@ -24,6 +24,8 @@ on *every* sample is counted as *dead*.
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -84,9 +86,9 @@ def layer_statistics(net: Network, X: np.ndarray) -> list[dict]:
                 "layer": l + 1,
                 "units": net.sizes[l + 1],
                 "Z_mean": float(Z.mean()),
-                "Z_std": float(Z.std()),
+                "Z_std": float(Z.std(dtype=np.float64)),  # float64: huge Z must not overflow
                 "A_mean": float(A[l + 1].mean()),
-                "A_std": float(A[l + 1].std()),
+                "A_std": float(A[l + 1].std(dtype=np.float64)),
                 "saturated": float(flat.mean()),
                 "dead": float(flat.all(axis=0).mean()),
             }
@@ -145,10 +147,18 @@ def plot_activation_histograms(
     stats = layer_statistics(net, X)
     limits = {"sigmoid": (0, 1), "tanh": (-1, 1)}
     with plt.rc_context(COURSE_STYLE):
+        ncols = min(n_hidden, 4)  # deeper networks wrap onto more rows
+        nrows = math.ceil(n_hidden / ncols)
         fig, axes = plt.subplots(
-            1, n_hidden, figsize=(min(5 * n_hidden, 18), 4.5), layout="constrained", squeeze=False
+            nrows,
+            ncols,
+            figsize=(min(5 * ncols, 18), 4.5 * nrows),
+            layout="constrained",
+            squeeze=False,
         )
-        for ax, s, A_l in zip(axes[0], stats, A[1:-1]):
+        for ax in axes.ravel()[n_hidden:]:
+            ax.remove()
+        for ax, s, A_l in zip(axes.ravel(), stats, A[1:-1]):
             values = A_l.ravel()
             if net.activation == "relu":
                 values = values[values > 0]
@@ -160,7 +170,8 @@ def plot_activation_histograms(
             ax.set_xlabel("activation A")
             box = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none"}
             ax.text(0.97, 0.95, text, transform=ax.transAxes, ha="right", va="top", bbox=box)
-        axes[0, 0].set_ylabel("count")
+        for row in axes:
+            row[0].set_ylabel("count")
         fig.suptitle(title or f"Hidden activations on {len(X)} samples")
     return fig
 

@@ -1,6 +1,7 @@
 """Tests for mlp_core.diagnostics on hand-built networks with known answers."""
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -186,3 +187,21 @@ def test_plot_training_diagnostics(digits_like):
     assert len(guide) == 1
     assert "saturated" in share_ax.get_title()
     np.testing.assert_array_equal(share_ax.lines[0].get_xdata(), rec.steps)
+
+
+def test_histograms_of_a_deep_network_wrap_onto_rows_of_four():
+    net = Network([6, *[5] * 9, 3], seed=0)
+    X = np.random.default_rng(0).standard_normal((40, 6)).astype(np.float32)
+    fig = plot_activation_histograms(net, X)
+    assert len(fig.axes) == 9
+    assert len({round(ax.get_position().y0, 3) for ax in fig.axes}) == 3  # three rows
+    plt.close(fig)
+
+
+def test_statistics_of_huge_activations_do_not_overflow():
+    net = Network([4, 3, 2], init="uniform", seed=0)
+    net.W[0] *= 1e20  # activations near 1e20: their float32 squares would overflow
+    X = np.ones((5, 4), np.float32)
+    with np.errstate(over="raise"):
+        stats = layer_statistics(net, X)
+    assert np.isfinite(stats[0]["A_std"])
