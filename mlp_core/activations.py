@@ -30,9 +30,9 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
     ``exp(-Z)`` overflows for very negative Z; ``0.5 * (1 + tanh(Z / 2))`` is the same
     function and never overflows.
     """
-    A = np.multiply(Z, 0.5, dtype=Z.dtype)
+    A = Z * 0.5  # float32 stays float32
     np.tanh(A, out=A)
-    A += 1
+    A += 1.0
     A *= 0.5
     return A
 
@@ -42,7 +42,7 @@ def sigmoid_prime(A: np.ndarray) -> np.ndarray:
 
     A: the sigmoid's output, any shape. Returns dA/dZ, same shape.
     """
-    return A * (1 - A)
+    return A * (1.0 - A)
 
 
 def relu(Z: np.ndarray) -> np.ndarray:
@@ -66,7 +66,7 @@ def tanh(Z: np.ndarray) -> np.ndarray:
 
 def tanh_prime(A: np.ndarray) -> np.ndarray:
     """Derivative of tanh, written with its output: ``1 - A**2``. Same shape as A."""
-    return 1 - A * A
+    return 1.0 - A * A
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:

@@ -98,9 +98,12 @@ class Nesterov(Momentum):
         if not self.v:
             self.v = [np.zeros_like(p) for p in params]
         for p, g, v in zip(params, grads, self.v):
+            lr_g = self.lr * g  # used twice: compute it once
             v *= self.beta
-            v -= self.lr * g
-            p += self.beta * v - self.lr * g
+            v -= lr_g
+            step = self.beta * v
+            step -= lr_g
+            p += step  # p <- p + beta * v - lr * g
 
 
 class NesterovLookAhead(Momentum):

@@ -167,6 +167,8 @@ def fit(
     # Mini-batches are gathered into buffers allocated once, not fresh arrays every step.
     Xb_buf = np.empty((bs, X.shape[1]), X.dtype)
     Yb_buf = np.empty((bs, Y.shape[1]), Y.dtype)
+    per_sample = bs == 1 and _has_standard_maths(net)  # use the fast path _train_one_sample
+    spans = _nonzero_spans(X) if per_sample else []
 
     for cb in callbacks:
         cb.on_train_begin(history)
@@ -178,24 +180,27 @@ def fit(
             loss_sum, correct = 0.0, 0
             start = time.perf_counter()
             for i in range(0, m, bs):
-                if order is None:  # full batch: use the arrays as they are
-                    Xb, Yb, yb = X, Y, y
+                if per_sample:  # same numbers as _train_step, fewer numpy calls
+                    j = order[i]
+                    loss, n_correct = _train_one_sample(
+                        net, optimizer, X[j], Y[j : j + 1], y[j], spans[j]
+                    )
                 else:
-                    idx = order[i : i + bs]
-                    n = len(idx)
-                    Xb = np.take(X, idx, axis=0, out=Xb_buf[:n])
-                    Yb = np.take(Y, idx, axis=0, out=Yb_buf[:n])
-                    yb = y[idx]
-                A = net.forward(Xb)
-                loss = net.data_loss(A[-1], Yb)
+                    if order is None:  # full batch: use the arrays as they are
+                        Xb, Yb, yb = X, Y, y
+                    else:
+                        idx = order[i : i + bs]
+                        n = len(idx)
+                        Xb = np.take(X, idx, axis=0, out=Xb_buf[:n])
+                        Yb = np.take(Y, idx, axis=0, out=Yb_buf[:n])
+                        yb = y[idx]
+                    loss, n_correct = _train_step(net, optimizer, Xb, Yb, yb)
                 if not math.isfinite(loss):
                     _diverged(history, net, optimizer, epoch, loss)
                     break
-                dW, db = net.backward(A, Yb)
-                optimizer.step(net.params, dW + db)
                 history.step_loss.append(loss)
-                loss_sum += loss * len(yb)
-                correct += int(np.count_nonzero(A[-1].argmax(axis=1) == yb))
+                loss_sum += loss * min(bs, m - i)  # the loss is a mean over the batch's samples
+                correct += n_correct
                 for cb in callbacks:
                     cb.on_step_end(history)
                 if bar:
@@ -227,6 +232,122 @@ def fit(
     for cb in callbacks:
         cb.on_train_end(history)
     return history
+
+
+def _train_step(
+    net: Network, optimizer: SGD, Xb: np.ndarray, Yb: np.ndarray, yb: np.ndarray
+) -> tuple[float, int]:
+    """One step of gradient descent on one batch: forward, loss, backward, update.
+
+    Xb: (m, n_0) inputs, Yb: (m, n_L) one-hot targets, yb: (m,) labels. Returns the batch's
+    data loss and how many of its samples were classified correctly (before the update).
+    When the loss is NaN or infinite the weights are left alone: training has diverged.
+    """
+    A = net.forward(Xb)
+    loss = net.data_loss(A[-1], Yb)
+    if not math.isfinite(loss):
+        return loss, 0
+    dW, db = net.backward(A, Yb)
+    optimizer.step(net.params, dW + db)
+    return loss, int(np.count_nonzero(A[-1].argmax(axis=1) == yb))
+
+
+# ---------------------------------------------------------------------------------------------
+# FAST PATH for batch_size=1 (per-sample SGD). An MNIST epoch is then 60,000 tiny steps, and
+# the time goes to Python and to numpy's fixed cost per call, not to arithmetic. So this path
+# computes exactly what _train_step computes for a batch of one sample (tests/test_fast_paths.py
+# checks that both give the same weights), with fewer and cheaper numpy calls:
+#   * the sample stays a 1-D vector and is not copied into a batch buffer;
+#   * dW = outer(a_prev, dZ) is computed by np.dot(column, row), which calls BLAS. The general
+#     path's `A.T @ dZ` has an inner dimension of 1 here, for which np.matmul takes a slow
+#     non-BLAS route (~10x slower), and np.outer (a broadcast multiply) is ~3x slower too.
+#   * plain SGD (without L2) is applied right there, with lr folded into the small vector dZ,
+#     and only to the rows of W[0] that meet the sample's non-zero inputs (see below).
+# It runs the network's own g, g', output activation and loss, and every other optimizer's own
+# step(), so it covers every activation, loss, L2 setting and optimizer. Only a Network subclass
+# that rewrites forward or backward (e.g. to show a bug) makes fit use the general path instead.
+# ---------------------------------------------------------------------------------------------
+def _has_standard_maths(net: Network) -> bool:
+    """True when ``net`` uses Network's own forward and backward (so the fast path agrees)."""
+    cls = type(net)
+    overridden = {"forward", "backward"} & set(vars(net))  # replaced on this one object
+    return cls.forward is Network.forward and cls.backward is Network.backward and not overridden
+
+
+def _nonzero_spans(X: np.ndarray) -> list[tuple[int, int]]:
+    """For every row of X (m, n_0): ``(lo, hi)``, the columns from its first to its last non-zero.
+
+    Columns outside ``lo:hi`` are 0 in that row (a row of zeros gets the whole span 0:n_0).
+    """
+    n, spans = X.shape[1], []
+    for start in range(0, len(X), 10_000):  # in chunks: a mask of all of X would be large
+        nonzero = X[start : start + 10_000] != 0
+        lo = nonzero.argmax(axis=1)  # first True (0 if none)
+        hi = n - nonzero[:, ::-1].argmax(axis=1)  # one past the last True (n if none)
+        spans += zip(lo.tolist(), hi.tolist())
+    return spans
+
+
+def _train_one_sample(
+    net: Network,
+    optimizer: SGD,
+    x: np.ndarray,
+    Y_row: np.ndarray,
+    label: int,
+    span: tuple[int, int],
+) -> tuple[float, int]:
+    """``_train_step`` for a single sample, written with 1-D vectors (see FAST PATH above).
+
+    x: (n_0,) the sample, Y_row: (1, n_L) its one-hot target, label: its class, span: the
+    columns ``(lo, hi)`` outside which x is 0. Returns ``(loss, 1 if it was classified
+    correctly else 0)``; the weights are left alone if the loss is not finite.
+    """
+    plain_sgd = type(optimizer) is SGD and not net.l2
+    # An input that is 0 adds nothing to Z and gives its row of W[0] a zero gradient, and
+    # MNIST's border pixels are 0 in every image. Plain SGD changes only rows with a non-zero
+    # gradient, so it works on rows lo:hi of W[0] alone (a view, no copy; ~2/3 of the rows
+    # for MNIST). Momentum and L2 move every row, so the other optimizers take them all.
+    lo, hi = span if plain_sgd else (0, len(x))
+    W = [net.W[0][lo:hi], *net.W[1:]]  # views: updating them updates net.W
+    b, L = net.b, len(net.W)
+    a = [x[lo:hi]]  # a[l]: the sample's activations at layer l, shape (n_l,)
+    for l in range(L - 1):
+        z = np.dot(a[l], W[l])
+        z += b[l]
+        a.append(net.g(z))
+    z = np.dot(a[-1], W[-1])
+    z += b[-1]
+    A_L = net.output_activation(z[np.newaxis])  # (1, n_L): the loss functions expect a batch
+    loss = net.data_loss(A_L, Y_row)
+    if not math.isfinite(loss):
+        return loss, 0
+    correct = int(A_L.argmax() == label)
+    dZ = net.output_delta(A_L, Y_row)[0]  # (n_L,)
+
+    if plain_sgd:
+        # Plain SGD, the classic per-sample recipe, is applied here layer by layer. Backprop is
+        # linear in dZ, so multiplying the output's dZ by lr multiplies every layer's dZ by lr;
+        # then W <- W - outer(a, dZ) and b <- b - dZ are exactly W <- W - lr * dW, b <- b - lr * db.
+        dZ *= optimizer.lr
+        for l in range(L - 1, -1, -1):
+            # the layer below's dZ (dZ @ W.T * g'(A) for one sample), before W[l] changes
+            dZ_below = np.dot(W[l], dZ) * net.g_prime(a[l]) if l > 0 else None
+            W[l] -= np.dot(a[l][:, np.newaxis], dZ[np.newaxis, :])  # outer product
+            b[l] -= dZ
+            dZ = dZ_below
+        return loss, correct
+
+    dW: list[np.ndarray] = [None] * L  # type: ignore[list-item]
+    db: list[np.ndarray] = [None] * L  # type: ignore[list-item]
+    for l in range(L - 1, -1, -1):
+        dW[l] = np.dot(a[l][:, np.newaxis], dZ[np.newaxis, :])  # outer product, shaped like W[l]
+        if net.l2:
+            dW[l] += net.l2 * W[l]
+        db[l] = dZ
+        if l > 0:
+            dZ = np.dot(W[l], dZ) * net.g_prime(a[l])  # dZ @ W.T * g'(A) for one sample
+    optimizer.step(net.params, dW + db)
+    return loss, correct
 
 
 def _diverged(history: History, net: Network, optimizer: SGD, epoch: int, loss: float) -> None:
@@ -261,7 +382,8 @@ def _check_data(
         raise ValueError(f"{x_name} is empty; there is nothing to train or evaluate on")
     if X.dtype != net.dtype:
         X = X.astype(net.dtype)
-    if not np.isfinite(X).all():
+    # NaN and +-inf show up in the minimum or maximum: no m x n_0 temporary of np.isfinite(X)
+    if not (np.isfinite(X.min()) and np.isfinite(X.max())):
         raise ValueError(f"{x_name} contains NaN or infinite values; clean or impute them first")
     Y = one_hot(y, net.sizes[-1]).astype(net.dtype, copy=False)
     return X, Y, y
