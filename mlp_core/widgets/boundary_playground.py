@@ -220,7 +220,7 @@ class BoundaryFigure:
             low, high = self.ax_loss.get_ylim()
             if high < 10 * low:  # show at least a factor of 10, so the axis has labels
                 middle = np.sqrt(low * high)
-                self.ax_loss.set_ylim(middle / np.sqrt(10), middle * np.sqrt(10))
+                self.ax_loss.set_ylim(middle / np.sqrt(10), middle * np.sqrt(10), auto=True)
         acc = f", test accuracy {history.val_accuracy[-1]:.1%}" if history.val_accuracy else ""
         self.ax_map.set_title(f"p(class 1) after epoch {history.epochs_done}{acc}", fontsize=10)
 
