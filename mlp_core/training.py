@@ -3,7 +3,8 @@
 ``batch_size=1`` is per-sample SGD (one update per example), ``batch_size=128`` is
 mini-batch SGD, and ``batch_size=0`` means full batch (one update per epoch, on all the
 data). Each epoch shuffles the order of the examples with a seeded generator, cuts it into
-batches, and for every batch runs forward, backward and one optimizer step.
+batches, and for every batch runs forward, backward and one optimizer step (``_train_step``).
+Per-sample training gets the same numbers faster from a marked fast path, ``_train_one_sample``.
 
 ``fit`` records a :class:`History`: the loss of every step, and per epoch the training
 loss and accuracy (averaged over the epoch's batches, so they cost nothing extra), the
@@ -167,7 +168,8 @@ def fit(
     # Mini-batches are gathered into buffers allocated once, not fresh arrays every step.
     Xb_buf = np.empty((bs, X.shape[1]), X.dtype)
     Yb_buf = np.empty((bs, Y.shape[1]), Y.dtype)
-    per_sample = bs == 1 and _has_standard_maths(net)  # use the fast path _train_one_sample
+    # use the fast path _train_one_sample (one sample in all is just full-batch training)
+    per_sample = bs == 1 and m > 1 and _has_standard_maths(net)
     spans = _nonzero_spans(X) if per_sample else []
 
     for cb in callbacks:

@@ -170,6 +170,12 @@ def test_nesterov_step_gives_bit_identical_numbers_to_its_formula():
         assert np.array_equal(p, q)
 
 
+def test_a_single_training_sample_works_with_batch_size_one(data):
+    X, y = data
+    h = mc.fit(mc.Network([12, 8, 3]), X[:1], y[:1], epochs=3, batch_size=1)
+    assert h.steps_done == 3 and h.train_loss[2] < h.train_loss[0]
+
+
 def test_nonzero_spans_bracket_every_non_zero_input():
     X = np.array([[0, 0, 3, 0, 5, 0], [1, 0, 0, 0, 0, 2], [0, 0, 0, 0, 0, 0], [0, 0, 0, 7, 0, 0]])
     assert training._nonzero_spans(X.astype(np.float32)) == [(2, 5), (0, 6), (0, 6), (3, 4)]
