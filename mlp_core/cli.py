@@ -5,6 +5,11 @@
 
 Progress goes to stderr; with ``--json`` the last line on stdout is one JSON object with
 the results. Problems (bad flags, missing data) print one line on stderr and exit with 2.
+
+The other commands are for course maintainers and instructors: ``stamp-notebooks``
+(Colab badges and setup cells, see ``course.py``), ``student-edition OUTDIR`` (the
+notebooks with solutions stubbed, see ``editions.py``) and ``demo`` (the hyperparameter
+lab and the optimizer playground as a Voila dashboard with the code hidden, to project).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from .data import DataError, load_mnist
 from .network import Network
 from .optimizers import cosine, make_optimizer, step_decay
 from .training import fit
+
+# The instructor dashboard (``python -m mlp_core demo``), in a checkout of the repository.
+DASHBOARD = Path(__file__).resolve().parent.parent / "demo" / "lab_dashboard.ipynb"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,6 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--root", default=".", help="repository root (holds notebooks/)")
     s.add_argument("--check", action="store_true", help="only report; exit 1 if any differ")
+    e = commands.add_parser(
+        "student-edition", help="write the notebooks with solutions stubbed and outputs cleared"
+    )
+    e.add_argument("outdir", metavar="OUTDIR", help="folder for the student notebooks")
+    e.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
+    d = commands.add_parser(
+        "demo", help="show the hyperparameter lab and optimizer playground as a Voila dashboard"
+    )
+    d.add_argument("--port", type=int, default=8866, help="port of the dashboard server")
+    d.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    d.add_argument("--notebook", default=str(DASHBOARD), help="the dashboard notebook to show")
     return parser
 
 
@@ -84,6 +103,52 @@ def stamp_notebooks(args: argparse.Namespace) -> int:
         print(f"{p}: {verb}")
     print(f"{len(changed)} of {len(paths)} notebooks {verb}")
     return 1 if (args.check and changed) else 0
+
+
+def student_edition(args: argparse.Namespace) -> int:
+    """Run the ``student-edition`` command; returns the exit code."""
+    from .editions import find_exercises
+    from .editions import student_edition as write_edition
+
+    written = write_edition(args.source, args.outdir)
+    n_exercises = 0
+    for path in written:
+        source = Path(args.source) / path.name
+        n = len(find_exercises(json.loads(source.read_text(encoding="utf-8"))))
+        n_exercises += n
+        print(f"{path}: {n} exercises stubbed")
+    print(f"{len(written)} student notebooks, {n_exercises} exercises, in {args.outdir}")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Run the ``demo`` command: serve the dashboard with Voila until Ctrl-C."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("voila") is None:
+        raise ValueError("the demo needs Voila, which is not installed: pip install voila")
+    notebook = Path(args.notebook)
+    if not notebook.is_file():
+        raise ValueError(
+            f"--notebook {notebook}: no such file (the dashboard comes with a checkout of the "
+            "course repository, in demo/)"
+        )
+    # Voila hides the code cells and shows only their outputs: the widgets.
+    cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}"]
+    cmd += ["--theme=light", "--show_tracebacks=True"]
+    if args.no_browser:
+        cmd.append("--no-browser")
+    print(f"python -m mlp_core: {' '.join(cmd)}", file=sys.stderr, flush=True)
+    server = subprocess.Popen(cmd)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:  # Voila got the Ctrl-C too; let it shut its kernels down
+        try:
+            return server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            return server.wait()
 
 
 def train(args: argparse.Namespace) -> dict:
@@ -154,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "stamp-notebooks":
             return stamp_notebooks(args)
+        if args.command == "student-edition":
+            return student_edition(args)
+        if args.command == "demo":
+            return demo(args)
         result = train(args)
     except (ValueError, DataError, OSError) as e:
         print(f"python -m mlp_core: error: {e}", file=sys.stderr)

@@ -1,0 +1,127 @@
+"""The instructor demo: ``python -m mlp_core demo`` serves the lab as a Voila dashboard.
+
+The test runs the documented command on a free port (Jupyter's config and state in a
+temporary folder), opens the page in headless Chromium and checks what a class would see:
+the explorer's controls and the optimizer playground's picture, no code. Then it trains one
+small network from the controls, so the dashboard is shown to work, not just to render.
+Without Voila, Chromium or Playwright the test is skipped, unless
+``MLP_CORE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which makes that a failure.
+"""
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from test_browser import ARTIFACTS, TIMEOUT_MS, _chromium, _free_port, _missing
+
+from mlp_core.cli import DASHBOARD, main
+
+
+def _missing_voila() -> str | None:
+    if importlib.util.find_spec("voila") is None:
+        return "Voila is not installed (pip install voila)"
+    return _missing()
+
+
+def test_demo_without_voila_says_how_to_install_it(capsys, monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "voila" else real_find_spec(name)
+    )
+    assert main(["demo", "--no-browser"]) == 2
+    assert "pip install voila" in capsys.readouterr().err
+
+
+def test_the_dashboard_is_shipped_and_shows_both_widgets():
+    text = DASHBOARD.read_text(encoding="utf-8")
+    assert "HyperparameterExplorer(" in text and "OptimizerPlayground(" in text
+
+
+@pytest.fixture
+def dashboard(tmp_path, mnist_dir):
+    """``python -m mlp_core demo`` on a free port; yields the dashboard's address."""
+    reason = _missing_voila()
+    if reason:
+        if os.environ.get("MLP_CORE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"MLP_CORE_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        IPYTHONDIR=str(tmp_path / "ipython"),
+        MLP_CORE_DATA=str(mnist_dir),
+    )
+    port = _free_port()
+    cmd = [sys.executable, "-m", "mlp_core", "demo", f"--port={port}", "--no-browser"]
+    log_path = tmp_path / "voila.log"
+    log = open(log_path, "wb")  # closed at the end
+    server = subprocess.Popen(
+        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # wait until the port is open (a GET / would start a kernel each time)
+            if server.poll() is not None:
+                pytest.fail(f"python -m mlp_core demo exited:\n{log_path.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"Voila did not listen within 60 s:\n{log_path.read_text()}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        try:  # the command, Voila and anything else in their process group
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        except ProcessLookupError:
+            pass
+        log.close()
+
+
+def test_demo_serves_the_lab_without_code_and_it_trains(dashboard):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2000})
+            page.set_default_timeout(2 * TIMEOUT_MS)  # the page appears once the cells ran
+            page.goto(dashboard)
+            train = page.locator("button.mlp-explorer-train")
+            train.wait_for()
+            expect(page.locator(".mlp-opt-plot img")).to_have_count(1)
+            body = page.locator("body").inner_text()
+            assert "Hyperparameter lab" in body  # the markdown is shown...
+            assert "HyperparameterExplorer(" not in body and "import" not in body  # ...code not
+            assert page.locator(".jp-InputArea-editor").count() == 0
+
+            hidden = page.locator(".mlp-explorer-hidden input")
+            hidden.fill("16")
+            hidden.press("Enter")
+            page.locator(".mlp-explorer-epochs .noUi-handle").press("Home")  # 1 epoch
+            expect(page.locator(".mlp-explorer-epochs .widget-readout")).to_have_text("1")
+            train.click()  # the first run loads MNIST, then trains
+            expect(page.locator(".mlp-explorer-status")).to_contain_text("Run 1 finished")
+            expect(page.locator(".mlp-explorer-table tbody tr")).to_have_count(1)
+            expect(page.locator(".mlp-explorer-plot img")).to_have_count(1)
+            page.screenshot(path=ARTIFACTS / "demo-dashboard.png", full_page=True)
+        finally:
+            browser.close()
