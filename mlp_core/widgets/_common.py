@@ -30,6 +30,7 @@ import io
 import sys
 from typing import Any
 
+import numpy as np
 from matplotlib.figure import Figure
 
 try:
@@ -148,3 +149,21 @@ def detach(fig: Figure) -> Figure:
     if plt is not None:
         plt.close(fig)  # a no-op for figures pyplot does not know
     return fig
+
+
+def check_common_settings(s: dict, choices: list[tuple[str, list[str]]]) -> None:
+    """Validate the settings all training widgets share; ValueError names the first bad one.
+
+    s: the widget's settings; choices: (key, allowed names) pairs such as
+    ``("activation", ["relu", ...])``. Also checks ``lr`` > 0, ``beta`` in [0, 1) and
+    ``l2`` >= 0.
+    """
+    for key, allowed in choices:
+        if s[key] not in allowed:
+            raise ValueError(f"{key}={s[key]!r} is not known; use one of {allowed}")
+    if not (isinstance(s["lr"], (int, float)) and np.isfinite(s["lr"]) and s["lr"] > 0):
+        raise ValueError(f"learning rate {s['lr']!r} must be a number > 0, e.g. 0.1")
+    if not (isinstance(s["beta"], (int, float)) and 0 <= s["beta"] < 1):
+        raise ValueError(f"beta={s['beta']!r} must be in [0, 1), e.g. 0.9")
+    if not (isinstance(s["l2"], (int, float)) and np.isfinite(s["l2"]) and s["l2"] >= 0):
+        raise ValueError(f"l2={s['l2']!r} must be a number >= 0 (0 turns it off)")

@@ -33,7 +33,7 @@ from ..optimizers import OPTIMIZERS, make_optimizer
 from ..plots import COLORS
 from ..toy_data import TOY_DATASETS, toy_split
 from ..training import Callback, History, StopTraining, evaluate, fit
-from ._common import WidgetView, require_widgets, show_figure
+from ._common import WidgetView, check_common_settings, require_widgets, show_figure
 from .explorer import parse_hidden
 from .monitor import Throttle, progress_text
 from .optimizer_playground import displayable
@@ -79,19 +79,14 @@ def check_settings(settings: dict) -> dict:
             f"hidden layers {s['hidden']}: at most {MAX_LAYERS} layers of at most "
             f"{MAX_UNITS} units here, so that a run takes seconds"
         )
-    for key, allowed in [
-        ("dataset", list(TOY_DATASETS)),
-        ("activation", list(HIDDEN_ACTIVATIONS)),
-        ("optimizer", list(OPTIMIZERS)),
-    ]:
-        if s[key] not in allowed:
-            raise ValueError(f"{key}={s[key]!r} is not known; use one of {allowed}")
-    if not (isinstance(s["lr"], (int, float)) and np.isfinite(s["lr"]) and s["lr"] > 0):
-        raise ValueError(f"learning rate {s['lr']!r} must be a number > 0, e.g. 0.1")
-    if not (isinstance(s["beta"], (int, float)) and 0 <= s["beta"] < 1):
-        raise ValueError(f"beta={s['beta']!r} must be in [0, 1), e.g. 0.9")
-    if not (isinstance(s["l2"], (int, float)) and np.isfinite(s["l2"]) and s["l2"] >= 0):
-        raise ValueError(f"l2={s['l2']!r} must be a number >= 0 (0 turns it off)")
+    check_common_settings(
+        s,
+        [
+            ("dataset", list(TOY_DATASETS)),
+            ("activation", list(HIDDEN_ACTIVATIONS)),
+            ("optimizer", list(OPTIMIZERS)),
+        ],
+    )
     if not (isinstance(s["noise"], (int, float)) and 0 <= s["noise"] <= 1):
         raise ValueError(f"noise={s['noise']!r} must be between 0 and 1")
     if not (isinstance(s["train_ratio"], (int, float)) and 0 < s["train_ratio"] < 1):

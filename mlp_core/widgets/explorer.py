@@ -36,7 +36,15 @@ from ..network import Network
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..plots import describe, plot_confusion_matrix, plot_digits, plot_history
 from ..training import Callback, History, StopTraining, evaluate, fit
-from ._common import WidgetView, detach, require_widgets, set_tooltip, show_figure, show_text
+from ._common import (
+    WidgetView,
+    check_common_settings,
+    detach,
+    require_widgets,
+    set_tooltip,
+    show_figure,
+    show_text,
+)
 from .monitor import Throttle, show_progress
 
 DEFAULTS = {
@@ -101,20 +109,15 @@ def check_settings(settings: dict, n_available: int) -> dict:
         raise ValueError(f"unknown settings {sorted(unknown)}; known: {list(DEFAULTS)}")
     s = {**DEFAULTS, **settings}
     s["hidden"] = parse_hidden(s["hidden"])
-    for key, allowed in [
-        ("activation", list(HIDDEN_ACTIVATIONS)),
-        ("loss", list(LOSSES)),
-        ("init", list(INIT_SCHEMES)),
-        ("optimizer", list(OPTIMIZERS)),
-    ]:
-        if s[key] not in allowed:
-            raise ValueError(f"{key}={s[key]!r} is not known; use one of {allowed}")
-    if not (isinstance(s["lr"], (int, float)) and np.isfinite(s["lr"]) and s["lr"] > 0):
-        raise ValueError(f"learning rate {s['lr']!r} must be a number > 0, e.g. 0.1")
-    if not (isinstance(s["beta"], (int, float)) and 0 <= s["beta"] < 1):
-        raise ValueError(f"beta={s['beta']!r} must be in [0, 1), e.g. 0.9")
-    if not (isinstance(s["l2"], (int, float)) and np.isfinite(s["l2"]) and s["l2"] >= 0):
-        raise ValueError(f"l2={s['l2']!r} must be a number >= 0 (0 turns it off)")
+    check_common_settings(
+        s,
+        [
+            ("activation", list(HIDDEN_ACTIVATIONS)),
+            ("loss", list(LOSSES)),
+            ("init", list(INIT_SCHEMES)),
+            ("optimizer", list(OPTIMIZERS)),
+        ],
+    )
     for key in ("epochs", "n_train", "batch_size", "seed"):
         if not isinstance(s[key], (int, np.integer)) or isinstance(s[key], bool):
             raise ValueError(f"{key}={s[key]!r} must be a whole number")
