@@ -4,7 +4,7 @@
 mini-batch SGD, and ``batch_size=0`` means full batch (one update per epoch, on all the
 data). Each epoch shuffles the order of the examples with a seeded generator, cuts it into
 batches, and for every batch runs forward, backward and one optimizer step (``_train_step``).
-Per-sample training gets the same numbers faster from a marked fast path, ``_train_one_sample``.
+Per-sample training gets the same numbers faster from a marked fast path (``per_sample.py``).
 
 ``fit`` records a :class:`History`: the loss of every step, and per epoch the training
 loss and accuracy (averaged over the epoch's batches, so they cost nothing extra), the
@@ -27,6 +27,7 @@ from .data import one_hot
 from .metrics import accuracy
 from .network import Network
 from .optimizers import SGD
+from .per_sample import OneSampleStep, has_standard_maths, nonzero_spans
 
 
 class StopTraining(Exception):
@@ -168,9 +169,12 @@ def fit(
     # Mini-batches are gathered into buffers allocated once, not fresh arrays every step.
     Xb_buf = np.empty((bs, X.shape[1]), X.dtype)
     Yb_buf = np.empty((bs, Y.shape[1]), Y.dtype)
-    # use the fast path _train_one_sample (one sample in all is just full-batch training)
-    per_sample = bs == 1 and m > 1 and _has_standard_maths(net)
-    spans = _nonzero_spans(X) if per_sample else []
+    # Per-sample training takes the FAST PATH in per_sample.py (same numbers, fewer numpy calls).
+    # (One sample in all is just full-batch training.)
+    one_sample_step = (
+        OneSampleStep(net, optimizer) if bs == 1 and m > 1 and has_standard_maths(net) else None
+    )
+    spans = nonzero_spans(X) if one_sample_step is not None else []
 
     for cb in callbacks:
         cb.on_train_begin(history)
@@ -182,11 +186,9 @@ def fit(
             loss_sum, correct = 0.0, 0
             start = time.perf_counter()
             for i in range(0, m, bs):
-                if per_sample:  # same numbers as _train_step, fewer numpy calls
+                if one_sample_step is not None:  # same numbers as _train_step, fewer numpy calls
                     j = order[i]
-                    loss, n_correct = _train_one_sample(
-                        net, optimizer, X[j], Y[j : j + 1], y[j], spans[j]
-                    )
+                    loss, n_correct = one_sample_step(X[j], Y[j], y[j], spans[j])
                 else:
                     if order is None:  # full batch: use the arrays as they are
                         Xb, Yb, yb = X, Y, y
@@ -252,104 +254,6 @@ def _train_step(
     dW, db = net.backward(A, Yb)
     optimizer.step(net.params, dW + db)
     return loss, int(np.count_nonzero(A[-1].argmax(axis=1) == yb))
-
-
-# ---------------------------------------------------------------------------------------------
-# FAST PATH for batch_size=1 (per-sample SGD). An MNIST epoch is then 60,000 tiny steps, and
-# the time goes to Python and to numpy's fixed cost per call, not to arithmetic. So this path
-# computes exactly what _train_step computes for a batch of one sample (tests/test_fast_paths.py
-# checks that both give the same weights), with fewer and cheaper numpy calls:
-#   * the sample stays a 1-D vector and is not copied into a batch buffer;
-#   * dW = outer(a_prev, dZ) is computed by np.dot(column, row), which calls BLAS. The general
-#     path's `A.T @ dZ` has an inner dimension of 1 here, for which np.matmul takes a slow
-#     non-BLAS route (~10x slower), and np.outer (a broadcast multiply) is ~3x slower too.
-#   * plain SGD (without L2) is applied right there, with lr folded into the small vector dZ,
-#     and only to the rows of W[0] that meet the sample's non-zero inputs (see below).
-# It runs the network's own g, g', output activation and loss, and every other optimizer's own
-# step(), so it covers every activation, loss, L2 setting and optimizer. Only a Network subclass
-# that rewrites forward or backward (e.g. to show a bug) makes fit use the general path instead.
-# ---------------------------------------------------------------------------------------------
-def _has_standard_maths(net: Network) -> bool:
-    """True when ``net`` uses Network's own forward and backward (so the fast path agrees)."""
-    cls = type(net)
-    overridden = {"forward", "backward"} & set(vars(net))  # replaced on this one object
-    return cls.forward is Network.forward and cls.backward is Network.backward and not overridden
-
-
-def _nonzero_spans(X: np.ndarray) -> list[tuple[int, int]]:
-    """For every row of X (m, n_0): ``(lo, hi)``, the columns from its first to its last non-zero.
-
-    Columns outside ``lo:hi`` are 0 in that row (a row of zeros gets the whole span 0:n_0).
-    """
-    n, spans = X.shape[1], []
-    for start in range(0, len(X), 10_000):  # in chunks: a mask of all of X would be large
-        nonzero = X[start : start + 10_000] != 0
-        lo = nonzero.argmax(axis=1)  # first True (0 if none)
-        hi = n - nonzero[:, ::-1].argmax(axis=1)  # one past the last True (n if none)
-        spans += zip(lo.tolist(), hi.tolist())
-    return spans
-
-
-def _train_one_sample(
-    net: Network,
-    optimizer: SGD,
-    x: np.ndarray,
-    Y_row: np.ndarray,
-    label: int,
-    span: tuple[int, int],
-) -> tuple[float, int]:
-    """``_train_step`` for a single sample, written with 1-D vectors (see FAST PATH above).
-
-    x: (n_0,) the sample, Y_row: (1, n_L) its one-hot target, label: its class, span: the
-    columns ``(lo, hi)`` outside which x is 0. Returns ``(loss, 1 if it was classified
-    correctly else 0)``; the weights are left alone if the loss is not finite.
-    """
-    plain_sgd = type(optimizer) is SGD and not net.l2
-    # An input that is 0 adds nothing to Z and gives its row of W[0] a zero gradient, and
-    # MNIST's border pixels are 0 in every image. Plain SGD changes only rows with a non-zero
-    # gradient, so it works on rows lo:hi of W[0] alone (a view, no copy; ~2/3 of the rows
-    # for MNIST). Momentum and L2 move every row, so the other optimizers take them all.
-    lo, hi = span if plain_sgd else (0, len(x))
-    W = [net.W[0][lo:hi], *net.W[1:]]  # views: updating them updates net.W
-    b, L = net.b, len(net.W)
-    a = [x[lo:hi]]  # a[l]: the sample's activations at layer l, shape (n_l,)
-    for l in range(L - 1):
-        z = np.dot(a[l], W[l])
-        z += b[l]
-        a.append(net.g(z))
-    z = np.dot(a[-1], W[-1])
-    z += b[-1]
-    A_L = net.output_activation(z[np.newaxis])  # (1, n_L): the loss functions expect a batch
-    loss = net.data_loss(A_L, Y_row)
-    if not math.isfinite(loss):
-        return loss, 0
-    correct = int(A_L.argmax() == label)
-    dZ = net.output_delta(A_L, Y_row)[0]  # (n_L,)
-
-    if plain_sgd:
-        # Plain SGD, the classic per-sample recipe, is applied here layer by layer. Backprop is
-        # linear in dZ, so multiplying the output's dZ by lr multiplies every layer's dZ by lr;
-        # then W <- W - outer(a, dZ) and b <- b - dZ are exactly W <- W - lr * dW, b <- b - lr * db.
-        dZ *= optimizer.lr
-        for l in range(L - 1, -1, -1):
-            # the layer below's dZ (dZ @ W.T * g'(A) for one sample), before W[l] changes
-            dZ_below = np.dot(W[l], dZ) * net.g_prime(a[l]) if l > 0 else None
-            W[l] -= np.dot(a[l][:, np.newaxis], dZ[np.newaxis, :])  # outer product
-            b[l] -= dZ
-            dZ = dZ_below
-        return loss, correct
-
-    dW: list[np.ndarray] = [None] * L  # type: ignore[list-item]
-    db: list[np.ndarray] = [None] * L  # type: ignore[list-item]
-    for l in range(L - 1, -1, -1):
-        dW[l] = np.dot(a[l][:, np.newaxis], dZ[np.newaxis, :])  # outer product, shaped like W[l]
-        if net.l2:
-            dW[l] += net.l2 * W[l]
-        db[l] = dZ
-        if l > 0:
-            dZ = np.dot(W[l], dZ) * net.g_prime(a[l])  # dZ @ W.T * g'(A) for one sample
-    optimizer.step(net.params, dW + db)
-    return loss, correct
 
 
 def _diverged(history: History, net: Network, optimizer: SGD, epoch: int, loss: float) -> None:

@@ -1,6 +1,6 @@
 """The speed-ups in mlp_core change no numbers.
 
-``fit`` with ``batch_size=1`` takes a fast path (``training._train_one_sample``); every other
+``fit`` with ``batch_size=1`` takes a fast path (``per_sample.OneSampleStep``); every other
 batch size takes the general one (``training._train_step``: ``forward``, ``backward``,
 ``optimizer.step``). A Network subclass that rewrites ``forward`` makes ``fit`` use the general
 path for every batch size, so comparing the two shows the fast path computes the same weights
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import mlp_core as mc
-from mlp_core import training
+from mlp_core import per_sample, training
 from mlp_core.activations import HIDDEN_ACTIVATIONS
 from mlp_core.losses import LOSSES
 
@@ -52,8 +52,10 @@ def data():
 
 def test_the_general_path_twin_really_takes_the_general_path(data, monkeypatch):
     calls = []
-    original = training._train_one_sample
-    monkeypatch.setattr(training, "_train_one_sample", lambda *a: calls.append(1) or original(*a))
+    original = per_sample.OneSampleStep.__call__
+    monkeypatch.setattr(
+        per_sample.OneSampleStep, "__call__", lambda *a: calls.append(1) or original(*a)
+    )
     net = mc.Network([12, 8, 3])
     mc.fit(net, *data, epochs=1, batch_size=1)
     assert len(calls) == 40
@@ -69,9 +71,10 @@ def test_one_sample_step_equals_the_general_step(data, activation, loss, optimiz
     fast = mc.Network([12, 8, 6, 3], activation=activation, loss=loss, l2=l2, seed=3)
     slow = fast.copy()
     opt_fast, opt_slow = OPTIMIZERS[optimizer](), OPTIMIZERS[optimizer]()
+    step = per_sample.OneSampleStep(fast, opt_fast)
     for j in range(len(X)):
-        span = training._nonzero_spans(X[j : j + 1])[0]
-        loss_f, hit_f = training._train_one_sample(fast, opt_fast, X[j], Y[j : j + 1], y[j], span)
+        span = per_sample.nonzero_spans(X[j : j + 1])[0]
+        loss_f, hit_f = step(X[j], Y[j], y[j], span)
         loss_s, hit_s = training._train_step(
             slow, opt_slow, X[j : j + 1], Y[j : j + 1], y[j : j + 1]
         )
@@ -92,6 +95,25 @@ def test_per_sample_fit_gives_the_same_weights_and_history(data, activation, los
     assert runs[0].steps_done == runs[1].steps_done == 120
     np.testing.assert_allclose(runs[0].step_loss, runs[1].step_loss, rtol=1e-4, atol=1e-6)
     assert runs[0].train_accuracy == runs[1].train_accuracy
+    for p, q in zip(fast.params, slow.params):
+        np.testing.assert_allclose(p, q, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_fast_path_runs_a_replaced_loss_function_instead_of_its_fused_output(data, loss):
+    """The fused output layer is used only for the standard pairings; anything else is called."""
+    calls = []
+
+    def counted_loss(A, Y):
+        calls.append(A.shape)
+        return LOSSES[loss][1](A, Y)
+
+    fast = mc.Network([12, 8, 3], loss=loss, seed=12)
+    fast.data_loss = counted_loss
+    slow = general_copy(fast)
+    h_fast, h_slow = (mc.fit(n, *data, epochs=1, batch_size=1, seed=1) for n in (fast, slow))
+    assert calls[:40] == [(1, 3)] * 40  # the fast path called it once per sample, with a batch of 1
+    np.testing.assert_allclose(h_fast.step_loss, h_slow.step_loss, rtol=1e-5)
     for p, q in zip(fast.params, slow.params):
         np.testing.assert_allclose(p, q, rtol=1e-5, atol=1e-6)
 
@@ -178,9 +200,9 @@ def test_a_single_training_sample_works_with_batch_size_one(data):
 
 def test_nonzero_spans_bracket_every_non_zero_input():
     X = np.array([[0, 0, 3, 0, 5, 0], [1, 0, 0, 0, 0, 2], [0, 0, 0, 0, 0, 0], [0, 0, 0, 7, 0, 0]])
-    assert training._nonzero_spans(X.astype(np.float32)) == [(2, 5), (0, 6), (0, 6), (3, 4)]
+    assert per_sample.nonzero_spans(X.astype(np.float32)) == [(2, 5), (0, 6), (0, 6), (3, 4)]
     X = np.random.default_rng(11).random((25_000, 30)) * (np.arange(30) % 7 > 1)
-    spans = training._nonzero_spans(X)  # more rows than one chunk
+    spans = per_sample.nonzero_spans(X)  # more rows than one chunk
     assert len(spans) == 25_000
     for row, (lo, hi) in zip(X[::997], spans[::997]):
         assert (row[:lo] == 0).all() and (row[hi:] == 0).all() and row[lo] != 0 != row[hi - 1]
