@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="no progress on stderr")
     t.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     s = commands.add_parser(
-        "stamp-notebooks", help="rewrite every notebook's Colab badge and setup cell"
+        "stamp-notebooks",
+        help="rewrite every notebook's Colab badge and setup cell, and the README's badges",
     )
     s.add_argument("--root", default=".", help="repository root (holds notebooks/)")
     s.add_argument("--check", action="store_true", help="only report; exit 1 if any differ")
@@ -80,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("outdir", metavar="OUTDIR", help="folder for the student notebooks")
     e.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
+    e.add_argument(
+        "--repository", default=None, help="GitHub owner/name the student edition is published in"
+    )
+    e.add_argument("--branch", default=None, help="its branch (default: mlp_core/course.py's)")
+    e.add_argument(
+        "--colab-folder",
+        default=None,
+        help="folder of the student notebooks in that repository (default: OUTDIR)",
+    )
     d = commands.add_parser(
         "demo", help="show the hyperparameter lab and optimizer playground as a Voila dashboard"
     )
@@ -91,26 +101,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 def stamp_notebooks(args: argparse.Namespace) -> int:
     """Run the ``stamp-notebooks`` command; returns the exit code."""
-    from .course import stamp_notebook
+    from .course import stamp_notebook, stamp_readme
 
     root = Path(args.root)
     paths = sorted((root / "notebooks").glob("*.ipynb"))
     if not paths:
         raise ValueError(f"no notebooks in {root / 'notebooks'}; run this from the repository root")
     changed = [p for p in paths if stamp_notebook(p, root, check=args.check)]
+    readme = root / "README.md"
+    readme_changed = readme.exists() and stamp_readme(readme, check=args.check)
     verb = "differ from mlp_core/course.py" if args.check else "restamped"
-    for p in changed:
+    for p in changed + ([readme] if readme_changed else []):
         print(f"{p}: {verb}")
-    print(f"{len(changed)} of {len(paths)} notebooks {verb}")
-    return 1 if (args.check and changed) else 0
+    print(
+        f"{len(changed)} of {len(paths)} notebooks {verb}"
+        + (", and README.md" if readme_changed else "")
+    )
+    return 1 if (args.check and (changed or readme_changed)) else 0
 
 
 def student_edition(args: argparse.Namespace) -> int:
     """Run the ``student-edition`` command; returns the exit code."""
+    from . import course
     from .editions import find_exercises
     from .editions import student_edition as write_edition
 
-    written = write_edition(args.source, args.outdir)
+    # Colab badges must open the student notebooks, not the instructor edition's solutions.
+    folder = args.colab_folder
+    if folder is None:
+        out = Path(args.outdir).resolve()
+        folder = (
+            out.relative_to(Path.cwd()).as_posix() if out.is_relative_to(Path.cwd()) else out.name
+        )
+    folder = folder.strip("/")
+    repository = args.repository or course.REPOSITORY
+    branch = args.branch or course.BRANCH
+    written = write_edition(args.source, args.outdir, (repository, branch, folder))
     n_exercises = 0
     for path in written:
         source = Path(args.source) / path.name
@@ -118,6 +144,11 @@ def student_edition(args: argparse.Namespace) -> int:
         n_exercises += n
         print(f"{path}: {n} exercises stubbed")
     print(f"{len(written)} student notebooks, {n_exercises} exercises, in {args.outdir}")
+    where = course.colab_url(f"{folder}/" if folder else "", repository, branch)
+    print(
+        f"Their Colab badges open {where}...: publish the student edition there "
+        "(or set --repository, --branch, --colab-folder)."
+    )
     return 0
 
 

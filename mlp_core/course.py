@@ -7,7 +7,8 @@ generated from :data:`REPOSITORY` and :data:`BRANCH` by
     python -m mlp_core stamp-notebooks          # rewrite badges and setup cells
     python -m mlp_core stamp-notebooks --check  # only report notebooks that disagree
 
-so moving the repository means changing two lines here and running that command.
+so moving the repository means changing two lines here and running that command. The same
+command keeps the README's Colab and Binder badges in step.
 """
 
 from __future__ import annotations
@@ -21,19 +22,33 @@ BRANCH = "main"
 
 SETUP_MARKER = "# Course setup"
 _BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+_BINDER_RE = re.compile(r"\[!\[Binder\]\([^)]*\)\]\([^)]*\)")
+README_NOTEBOOK = "notebooks/00_meet_mnist.ipynb"  # the README's badges open the first notebook
 
 
-def colab_url(notebook: str) -> str:
-    """Colab address that opens ``notebook`` (a path like ``notebooks/00_meet_mnist.ipynb``)."""
-    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{notebook}"
+def colab_url(notebook: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """Colab address that opens ``notebook`` (a path like ``notebooks/00_meet_mnist.ipynb``)
+    from GitHub ``repository`` ("owner/name") at ``branch``."""
+    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/{notebook}"
 
 
-def colab_badge(notebook: str) -> str:
-    """Markdown for the "Open in Colab" badge of ``notebook``."""
+def colab_badge(notebook: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """Markdown for the "Open in Colab" badge of ``notebook`` (see :func:`colab_url`)."""
     return (
         "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-        f"({colab_url(notebook)})"
+        f"({colab_url(notebook, repository, branch)})"
     )
+
+
+def binder_url(notebook: str) -> str:
+    """Binder address that builds the repository (repo2docker reads requirements.txt) and
+    opens ``notebook`` in JupyterLab."""
+    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/{notebook}"
+
+
+def binder_badge(notebook: str) -> str:
+    """Markdown for the "launch Binder" badge that opens ``notebook``."""
+    return f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_url(notebook)})"
 
 
 def pip_requirement() -> str:
@@ -79,7 +94,7 @@ def stamp_notebook(path: Path, root: Path, check: bool = False) -> bool:
     setup = [c for c in cells if c["cell_type"] == "code" and _text(c).startswith(SETUP_MARKER)]
     if len(setup) != 1:
         raise ValueError(f"{path}: expected one code cell starting with {SETUP_MARKER!r}")
-    new_first = _BADGE_RE.sub(lambda _: colab_badge(rel), first, count=1)
+    new_first = replace_badge(first, colab_badge(rel))
     changed = new_first != first or _text(setup[0]) != setup_cell_source()
     if changed and not check:
         cells[0]["source"] = new_first.splitlines(keepends=True)
@@ -91,3 +106,25 @@ def stamp_notebook(path: Path, root: Path, check: bool = False) -> bool:
 def _text(cell: dict) -> str:
     source = cell["source"]
     return source if isinstance(source, str) else "".join(source)
+
+
+def replace_badge(markdown: str, badge: str) -> str:
+    """``markdown`` with its first "Open in Colab" badge replaced by ``badge``."""
+    return _BADGE_RE.sub(lambda _: badge, markdown, count=1)
+
+
+def stamp_readme(path: Path, check: bool = False) -> bool:
+    """Make the README's Colab and Binder badges agree with this module.
+
+    Both open :data:`README_NOTEBOOK`. Returns True if the README was (or, with ``check``,
+    would be) changed. Raises ValueError if either badge is missing.
+    """
+    text = path.read_text(encoding="utf-8")
+    for name, pattern in (("Open In Colab", _BADGE_RE), ("Binder", _BINDER_RE)):
+        if not pattern.search(text):
+            raise ValueError(f"{path}: no [![{name}](...)](...) badge to update")
+    new = replace_badge(text, colab_badge(README_NOTEBOOK))
+    new = _BINDER_RE.sub(lambda _: binder_badge(README_NOTEBOOK), new, count=1)
+    if new != text and not check:
+        path.write_text(new, encoding="utf-8")
+    return new != text

@@ -27,10 +27,13 @@ Conventions (the tests check the course notebooks follow them):
 Build the student edition with
 
     python -m mlp_core student-edition OUTDIR [--source notebooks]
+        [--repository OWNER/NAME] [--branch BRANCH] [--colab-folder FOLDER]
 
 It writes one ``.ipynb`` per notebook of the source folder into OUTDIR, with solutions
-stubbed, outputs and execution counts cleared and saved widget state dropped. Everything
-else stays: cell tags, ``# NBVAL_...`` comments, the kernelspec and the other metadata.
+stubbed, outputs and execution counts cleared and saved widget state dropped. The Colab
+badges are pointed at where the student edition will be published (by default this
+repository and OUTDIR), so learners do not open the solutions. Everything else stays: cell
+tags, ``# NBVAL_...`` comments, the kernelspec and the other metadata.
 Only the standard library is used (notebooks are JSON), so no Jupyter tools are needed.
 """
 
@@ -39,6 +42,9 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
+
+from .course import colab_badge as course_badge
+from .course import replace_badge
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -108,15 +114,19 @@ def find_exercises(nb: dict) -> list[tuple[int, int]]:
     return pairs
 
 
-def student_notebook(nb: dict) -> dict:
+def student_notebook(nb: dict, colab_badge: str | None = None) -> dict:
     """A student-edition copy of notebook ``nb`` (``nb`` itself is not changed).
 
     Solution regions become stubs, code cells lose their outputs, execution counts and
     ``execution`` timing metadata, and the notebook loses its saved widget state
-    (``metadata.widgets``). Everything else is kept as it is.
+    (``metadata.widgets``). ``colab_badge``, if given, replaces the "Open in Colab" badge of
+    the first cell (which opens the instructor edition). Everything else is kept as it is.
     """
     student = copy.deepcopy(nb)
     student.get("metadata", {}).pop("widgets", None)
+    cells = student["cells"]
+    if colab_badge is not None and cells and cells[0]["cell_type"] == "markdown":
+        cells[0]["source"] = replace_badge(cell_source(cells[0]), colab_badge).splitlines(True)
     for index, cell in enumerate(student["cells"]):
         if cell["cell_type"] != "code":
             continue
@@ -133,10 +143,15 @@ def student_notebook(nb: dict) -> dict:
     return student
 
 
-def student_edition(src_dir: str | Path, out_dir: str | Path) -> list[Path]:
+def student_edition(
+    src_dir: str | Path, out_dir: str | Path, published_at: tuple[str, str, str] | None = None
+) -> list[Path]:
     """Write the student edition of every ``*.ipynb`` in ``src_dir`` into ``out_dir``.
 
-    Returns the paths written, in name order. Raises ValueError if ``src_dir`` holds no
+    published_at: ``(repository, branch, folder)`` where the student edition will be on
+    GitHub ("owner/name", branch, folder inside the repository); every notebook's Colab badge
+    is pointed there. Without it the badges are left as they are (they open the instructor
+    edition). Returns the paths written, in name order. Raises ValueError if ``src_dir`` holds no
     notebooks, if ``out_dir`` is ``src_dir`` (that would overwrite the solutions), or if a
     notebook's solution markers do not pair up.
     """
@@ -151,7 +166,12 @@ def student_edition(src_dir: str | Path, out_dir: str | Path) -> list[Path]:
     for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
         try:
-            student = student_notebook(nb)
+            badge = None
+            if published_at is not None:
+                repository, branch, folder = published_at
+                where = f"{folder}/{path.name}" if folder else path.name
+                badge = course_badge(where, repository, branch)
+            student = student_notebook(nb, badge)
         except ValueError as e:
             raise ValueError(f"{path}: {e}") from None
         target = out / path.name

@@ -70,3 +70,35 @@ def test_every_course_notebook_agrees_with_course_py():
     for p in notebooks:
         first = json.loads(p.read_text())["cells"][0]
         assert course.colab_url(f"notebooks/{p.name}") in "".join(first["source"])
+
+
+def test_readme_badges_agree_with_course_py():
+    readme = ROOT / "README.md"
+    assert not course.stamp_readme(readme, check=True), "run `python -m mlp_core stamp-notebooks`"
+    text = readme.read_text()
+    assert course.binder_url(course.README_NOTEBOOK) in text
+    assert course.colab_url(course.README_NOTEBOOK) in text
+    assert (ROOT / course.README_NOTEBOOK).exists()
+    # Binder (repo2docker) installs the course from requirements.txt at the root
+    assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines()
+
+
+def test_stamp_readme_rewrites_both_badges_and_needs_them(tmp_path):
+    readme = tmp_path / "README.md"
+    stale = (
+        "# Course\n\n[![Open In Colab](https://x/badge.svg)](https://old/colab) "
+        "[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/old/repo/x)\n"
+        "Text.\n"
+    )
+    readme.write_text(stale)
+    assert course.stamp_readme(readme, check=True) and readme.read_text() == stale
+    assert course.stamp_readme(readme)
+    expected = (
+        f"# Course\n\n{course.colab_badge(course.README_NOTEBOOK)} "
+        f"{course.binder_badge(course.README_NOTEBOOK)}\nText.\n"
+    )
+    assert readme.read_text() == expected
+    assert not course.stamp_readme(readme)
+    readme.write_text("# Course\n\n[![Open In Colab](a)](b)\n")
+    with pytest.raises(ValueError, match="no \\[!\\[Binder\\]"):
+        course.stamp_readme(readme)

@@ -25,6 +25,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
+from mlp_core import course
 from mlp_core.editions import (
     BEGIN,
     END,
@@ -198,7 +199,8 @@ def test_student_edition_writes_valid_notebooks_and_never_overwrites_the_source(
 def test_cli_builds_the_student_edition_of_the_course(tmp_path):
     out = tmp_path / "student"
     cmd = [sys.executable, "-m", "mlp_core", "student-edition", str(out)]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    cmd += ["--source", str(ROOT / "notebooks")]
+    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert f"{len(NOTEBOOKS)} student notebooks" in done.stdout
     to_python = TransformerManager().transform_cell  # IPython magics, as the kernel sees them
@@ -211,6 +213,11 @@ def test_cli_builds_the_student_edition_of_the_course(tmp_path):
         assert len(student.cells) == len(instructor.cells)
         for i, (mine, theirs) in enumerate(zip(student.cells, instructor.cells)):
             where = f"{path.name} cell {i}"
+            if i == 0:  # the badge opens the student notebook, in OUTDIR of this repository
+                badge = course.colab_badge(f"student/{path.name}")
+                assert mine.source == course.replace_badge(theirs.source, badge), where
+                assert "/notebooks/" not in mine.source, where
+                continue
             if mine.cell_type != "code":
                 assert mine == theirs, where
                 continue
@@ -219,8 +226,31 @@ def test_cli_builds_the_student_edition_of_the_course(tmp_path):
             compile(to_python(mine.source), where, "exec")  # still valid Python
             if not has_solution(theirs.source):
                 assert mine.source == theirs.source, where
-    bad = subprocess.run(cmd[:-1] + ["notebooks"], cwd=ROOT, capture_output=True, text=True)
+    bad = subprocess.run(
+        [*cmd[:4], str(ROOT / "notebooks")], cwd=ROOT, capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "must differ from the source" in bad.stderr
+
+
+def test_student_badges_open_where_the_student_edition_is_published(tmp_path):
+    src = tmp_path / "instructor"
+    src.mkdir()
+    nb = make_notebook([("markdown", course.colab_badge("notebooks/01_a.ipynb") + "\n# 01 · A")])
+    nbformat.write(nb, src / "01_a.ipynb")
+    student_edition(src, tmp_path / "plain")
+    assert "blob/main/notebooks/01_a.ipynb" in (tmp_path / "plain" / "01_a.ipynb").read_text()
+    student_edition(src, tmp_path / "out", ("school/nn-student", "fall", "week1"))
+    first = nbformat.read(tmp_path / "out" / "01_a.ipynb", as_version=4).cells[0].source
+    assert (
+        first == course.colab_badge("week1/01_a.ipynb", "school/nn-student", "fall") + "\n# 01 · A"
+    )
+    cmd = [sys.executable, "-m", "mlp_core", "student-edition", "out2", "--source", str(src)]
+    cmd += ["--repository", "school/nn-student", "--colab-folder", "/"]
+    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "github/school/nn-student/blob/main/..." in done.stdout
+    first = nbformat.read(tmp_path / "out2" / "01_a.ipynb", as_version=4).cells[0].source
+    assert course.colab_url("01_a.ipynb", "school/nn-student") in first
 
 
 # --- the exercises are real ------------------------------------------------------------------
