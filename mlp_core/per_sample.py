@@ -103,7 +103,8 @@ class OneSampleStep:
     def _output(
         self, z: np.ndarray, y_row: np.ndarray, label: int
     ) -> tuple[np.ndarray, float, np.ndarray]:
-        """``(a_L, loss, dZ)`` at the output layer, through the network's own functions."""
+        """``(a_L, loss, dZ)`` at the output layer: fused for the two standard pairings, else
+        through the network's own output activation, loss and output delta."""
         if self.fused_output is not None:
             return self.fused_output(z, y_row, label)
         net, Y = self.net, y_row[np.newaxis]  # the loss functions expect a batch
