@@ -10,14 +10,14 @@ Without Voila, Chromium or Playwright the test is skipped, unless
 
 import importlib.util
 import os
-import signal
 import socket
 import subprocess
 import sys
 import time
 
 import pytest
-from test_browser import ARTIFACTS, TIMEOUT_MS, _chromium, _free_port, _missing
+from helpers import ARTIFACTS, TIMEOUT_MS, free_port, launch_chromium, stop_process_group
+from test_browser import _missing
 
 from mlp_core.cli import DASHBOARD, main
 
@@ -58,7 +58,7 @@ def dashboard(tmp_path, mnist_dir):
         IPYTHONDIR=str(tmp_path / "ipython"),
         MLP_CORE_DATA=str(mnist_dir),
     )
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "mlp_core", "demo", f"--port={port}", "--no-browser"]
     log_path = tmp_path / "voila.log"
     log = open(log_path, "wb")  # closed at the end
@@ -79,14 +79,7 @@ def dashboard(tmp_path, mnist_dir):
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}/"
     finally:
-        try:  # the command, Voila and anything else in their process group
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        except ProcessLookupError:
-            pass
+        stop_process_group(server)  # the command, Voila and the kernel
         log.close()
 
 
@@ -96,11 +89,7 @@ def test_demo_serves_the_lab_without_code_and_it_trains(dashboard):
     expect.set_options(timeout=TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=_chromium(),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2000})
             page.set_default_timeout(2 * TIMEOUT_MS)  # the page appears once the cells ran

@@ -20,6 +20,7 @@ from pathlib import Path
 import ipykernel.kernelspec
 import nbformat
 import pytest
+from helpers import make_notebook
 from IPython.core.inputtransformer2 import TransformerManager
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -50,18 +51,6 @@ EXERCISE = f"""def double(x):
 
 
 result = double(21)"""
-
-
-def make_notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}
-    nb.cells = [make[kind](source) for kind, source in cells]
-    return nb
 
 
 # --- stubbing solution regions ------------------------------------------------------------

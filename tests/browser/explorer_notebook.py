@@ -8,6 +8,7 @@ rather than as an ``.ipynb`` so that nbval does not collect it as a course noteb
 from pathlib import Path
 
 import nbformat
+from helpers import make_notebook  # tests/ is on sys.path under pytest
 
 CELLS = [
     (
@@ -47,13 +48,5 @@ CELLS = [
 
 def write_notebook(path: Path) -> Path:
     """Write the test notebook (no outputs) to ``path`` and return it."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}
-    nb.cells = [make[kind](source) for kind, source in CELLS]
-    nbformat.write(nb, path)
+    nbformat.write(make_notebook(CELLS), path)
     return path

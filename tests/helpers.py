@@ -1,0 +1,66 @@
+"""Helpers several test files share: small notebooks, a headless Chromium, server processes."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import nbformat
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots of the browser tests
+TIMEOUT_MS = 60_000  # for a page or widget to react, in the browser tests
+
+
+def make_notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    """A notebook with the python3 kernelspec and the given ``(kind, source)`` cells."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}
+    nb.cells = [make[kind](source) for kind, source in cells]
+    return nb
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium on PATH (test tools cannot download browsers on these machines)."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def launch_chromium(playwright):
+    """A headless Chromium started by Playwright, ready for ``new_page``."""
+    return playwright.chromium.launch(
+        executable_path=chromium_path(),
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process_group(server: subprocess.Popen) -> None:
+    """Stop a server started with ``start_new_session=True`` and all it started (kernels).
+
+    SIGTERM first, so it can shut its kernels down; SIGKILL whatever is left after 20 s.
+    """
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    except ProcessLookupError:
+        return
+    try:
+        os.killpg(server.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    server.wait()
