@@ -443,3 +443,9 @@ def test_show_figure_replaces_the_output_and_closes_pyplot_figures():
     button = ipywidgets.Button()
     set_tooltip(button, "hello")
     assert button.tooltip == "hello"
+
+
+def test_explorer_shows_short_runs_with_two_decimals():
+    from mlp_core.widgets.explorer import _seconds
+
+    assert [_seconds(s) for s in (0.031, 0.8, 12.44)] == ["0.03", "0.80", "12.4"]

@@ -602,7 +602,7 @@ class HyperparameterExplorer(WidgetView):
         elif history.stopped_early:
             self._set_status(f"{history.message} {run!r}")
         else:
-            self._set_status(f"Run {number} finished in {seconds:.1f} s: {run!r}")
+            self._set_status(f"Run {number} finished in {_seconds(seconds)} s: {run!r}")
         self._list_runs()
         return run
 
@@ -670,7 +670,7 @@ class HyperparameterExplorer(WidgetView):
         for r in self.rows():
             cells = [f"#{r['run']}", html.escape(r["settings"]), r["n_train"], r["epochs"]]
             cells += [_percent(r[k]) for k in ("train_accuracy", "val_accuracy", "test_accuracy")]
-            cells += [f"{r['seconds']:.1f}", html.escape(r["note"])]
+            cells += [_seconds(r["seconds"]), html.escape(r["note"])]
             rows.append("<tr>" + "".join(f'<td style="{PAD}">{c}</td>' for c in cells) + "</tr>")
         return (
             '<table class="mlp-runs" style="border-collapse:collapse">'
@@ -695,3 +695,8 @@ def _with_choice(choices: list[tuple[str, object]], value) -> list[tuple[str, ob
     if any(v == value for _, v in choices):
         return choices
     return [*choices, (str(value), value)]
+
+
+def _seconds(seconds: float) -> str:
+    """A duration for the table and status line: 0.03, 0.8, 12.4 (no "0.0" for short runs)."""
+    return f"{seconds:.2f}" if seconds < 1 else f"{seconds:.1f}"
