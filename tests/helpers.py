@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots of the browser tests
 TIMEOUT_MS = 60_000  # for a page or widget to react, in the browser tests
@@ -64,3 +65,13 @@ def stop_process_group(server: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     server.wait()
+
+
+def need(reason: str | None) -> None:
+    """Skip the test if ``reason`` says a tool is missing, or fail under CI's
+    ``MLP_CORE_REQUIRE_BROWSER=1``, where the browser tests must run."""
+    if reason is None:
+        return
+    if os.environ.get("MLP_CORE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"MLP_CORE_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)

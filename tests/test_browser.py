@@ -35,6 +35,7 @@ from helpers import (
     chromium_path,
     free_port,
     launch_chromium,
+    need,
     stop_process_group,
 )
 
@@ -78,11 +79,7 @@ class Timeline:
 @pytest.fixture
 def lab(tmp_path, mnist_dir):
     """A JupyterLab server of our own; yields (base url, token, seconds it took to start)."""
-    reason = _missing()
-    if reason:
-        if os.environ.get("MLP_CORE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"MLP_CORE_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    need(_missing())
 
     root = tmp_path / "notebooks"
     root.mkdir()

@@ -16,7 +16,14 @@ import sys
 import time
 
 import pytest
-from helpers import ARTIFACTS, TIMEOUT_MS, free_port, launch_chromium, stop_process_group
+from helpers import (
+    ARTIFACTS,
+    TIMEOUT_MS,
+    free_port,
+    launch_chromium,
+    need,
+    stop_process_group,
+)
 from test_browser import _missing
 
 from mlp_core.cli import DASHBOARD, main
@@ -45,11 +52,7 @@ def test_the_dashboard_is_shipped_and_shows_both_widgets():
 @pytest.fixture
 def dashboard(tmp_path, mnist_dir):
     """``python -m mlp_core demo`` on a free port; yields the dashboard's address."""
-    reason = _missing_voila()
-    if reason:
-        if os.environ.get("MLP_CORE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"MLP_CORE_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    need(_missing_voila())
     env = dict(
         os.environ,
         JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
