@@ -75,3 +75,17 @@ def need(reason: str | None) -> None:
     if os.environ.get("MLP_CORE_REQUIRE_BROWSER") == "1":
         pytest.fail(f"MLP_CORE_REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(reason)
+
+
+def jupyter_env(tmp_path: Path, mnist_dir: Path, **extra: str) -> dict[str, str]:
+    """Environment for a Jupyter server under test: its config, data, runtime and IPython
+    folders inside ``tmp_path`` (never the home folder), MNIST from ``mnist_dir``."""
+    return dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        IPYTHONDIR=str(tmp_path / "ipython"),
+        MLP_CORE_DATA=str(mnist_dir),
+        **extra,
+    )

@@ -34,6 +34,7 @@ from helpers import (
     TIMEOUT_MS,
     chromium_path,
     free_port,
+    jupyter_env,
     launch_chromium,
     need,
     stop_process_group,
@@ -91,15 +92,11 @@ def lab(tmp_path, mnist_dir):
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"checkForUpdates": False, "fetchNews": "false"})
     )
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_DATA_DIR=str(tmp_path / "data"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-        IPYTHONDIR=str(tmp_path / "ipython"),
+    env = jupyter_env(
+        tmp_path,
+        mnist_dir,
         JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-        MLP_CORE_DATA=str(mnist_dir),
     )
     port, token = free_port(), secrets.token_hex(16)
     cmd = [

@@ -9,7 +9,6 @@ Without Voila, Chromium or Playwright the test is skipped, unless
 """
 
 import importlib.util
-import os
 import socket
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from helpers import (
     ARTIFACTS,
     TIMEOUT_MS,
     free_port,
+    jupyter_env,
     launch_chromium,
     need,
     stop_process_group,
@@ -53,14 +53,7 @@ def test_the_dashboard_is_shipped_and_shows_both_widgets():
 def dashboard(tmp_path, mnist_dir):
     """``python -m mlp_core demo`` on a free port; yields the dashboard's address."""
     need(_missing_voila())
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_DATA_DIR=str(tmp_path / "data"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-        IPYTHONDIR=str(tmp_path / "ipython"),
-        MLP_CORE_DATA=str(mnist_dir),
-    )
+    env = jupyter_env(tmp_path, mnist_dir)
     port = free_port()
     cmd = [sys.executable, "-m", "mlp_core", "demo", f"--port={port}", "--no-browser"]
     log_path = tmp_path / "voila.log"
