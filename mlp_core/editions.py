@@ -127,7 +127,7 @@ def student_notebook(nb: dict, colab_badge: str | None = None) -> dict:
     cells = student["cells"]
     if colab_badge is not None and cells and cells[0]["cell_type"] == "markdown":
         cells[0]["source"] = replace_badge(cell_source(cells[0]), colab_badge).splitlines(True)
-    for index, cell in enumerate(student["cells"]):
+    for index, cell in enumerate(cells):
         if cell["cell_type"] != "code":
             continue
         source = cell_source(cell)
