@@ -96,7 +96,8 @@ class OneSampleStep:
     def __init__(self, net: Network, optimizer: SGD) -> None:
         self.net, self.optimizer = net, optimizer
         self.plain_sgd = type(optimizer) is SGD and not net.l2
-        self.outer = [np.empty_like(W) for W in net.W]  # buffers for outer(a[l], dZ)
+        # buffers for outer(a[l], dZ); only plain SGD applies the update itself
+        self.outer = [np.empty_like(W) for W in net.W] if self.plain_sgd else []
         standard = (net.output_activation, net.data_loss, net.output_delta) == LOSSES[net.loss_name]
         self.fused_output = _FUSED_OUTPUTS[net.loss_name] if standard else None
 
