@@ -9,6 +9,13 @@ from mlp_core.data import Dataset, load_mnist, locate
 
 REPO = Path(__file__).resolve().parent.parent
 
+# ``course_tools`` (the maintainers' commands) is not installed: it runs from the checkout, as
+# ``python -m course_tools`` in the repository root. Tests that start it in another folder
+# find it through PYTHONPATH.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
+)
+
 
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:

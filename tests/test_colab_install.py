@@ -3,7 +3,7 @@
 On Colab the first cell runs ``pip install -q "mlp_core @ git+https://github.com/...@main"``.
 This test runs that same cell, with ``google.colab`` faked, in a throwaway virtual
 environment, against a ``git clone`` of this checkout (so what is tested is the committed
-HEAD, under the branch name of mlp_core/course.py), and then imports and uses the package.
+HEAD, under the branch name of course_tools/course.py), and then imports and uses the package.
 
 Colab ships numpy, matplotlib and ipywidgets, so the throwaway environment sees the
 packages of the environment running the tests (a ``.pth`` line, like Colab's preinstalled
@@ -21,7 +21,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from mlp_core import course
+from course_tools import course
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The repository address lives in mlp_core/course.py; every notebook's badge and setup cell
+"""The repository address lives in course_tools/course.py; every notebook's badge and setup cell
 are generated from it."""
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlp_core import course
+from course_tools import course
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,7 @@ def test_stamp_refuses_a_notebook_without_badge(tmp_path):
 
 def test_cli_check_mode_exit_codes(tmp_path):
     make_notebook(tmp_path / "notebooks" / "99_test.ipynb")
-    cmd = [sys.executable, "-m", "mlp_core", "stamp-notebooks", "--root", str(tmp_path)]
+    cmd = [sys.executable, "-m", "course_tools", "stamp-notebooks", "--root", str(tmp_path)]
     assert subprocess.run([*cmd, "--check"], capture_output=True).returncode == 1
     assert subprocess.run(cmd, capture_output=True).returncode == 0
     assert subprocess.run([*cmd, "--check"], capture_output=True).returncode == 0
@@ -66,7 +66,7 @@ def test_cli_check_mode_exit_codes(tmp_path):
 def test_every_course_notebook_agrees_with_course_py():
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     stale = [p.name for p in notebooks if course.stamp_notebook(p, ROOT, check=True)]
-    assert not stale, f"run `python -m mlp_core stamp-notebooks`: {stale} disagree"
+    assert not stale, f"run `python -m course_tools stamp-notebooks`: {stale} disagree"
     for p in notebooks:
         first = json.loads(p.read_text())["cells"][0]
         assert course.colab_url(f"notebooks/{p.name}") in "".join(first["source"])
@@ -74,7 +74,9 @@ def test_every_course_notebook_agrees_with_course_py():
 
 def test_readme_badges_agree_with_course_py():
     readme = ROOT / "README.md"
-    assert not course.stamp_readme(readme, check=True), "run `python -m mlp_core stamp-notebooks`"
+    assert not course.stamp_readme(readme, check=True), (
+        "run `python -m course_tools stamp-notebooks`"
+    )
     text = readme.read_text()
     assert course.binder_url(course.README_NOTEBOOK) in text
     assert course.colab_url(course.README_NOTEBOOK) in text

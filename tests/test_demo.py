@@ -1,4 +1,4 @@
-"""The instructor demo: ``python -m mlp_core demo`` serves the lab as a Voila dashboard.
+"""The instructor demo: ``python -m course_tools demo`` serves the lab as a Voila dashboard.
 
 The test runs the documented command on a free port (Jupyter's config and state in a
 temporary folder), opens the page in headless Chromium and checks what a class would see:
@@ -26,7 +26,7 @@ from helpers import (
 )
 from test_browser import _missing
 
-from mlp_core.cli import DASHBOARD, main
+from course_tools.cli import DASHBOARD, main
 
 
 def _missing_voila() -> str | None:
@@ -51,11 +51,11 @@ def test_the_dashboard_is_shipped_and_shows_both_widgets():
 
 @pytest.fixture
 def dashboard(tmp_path, mnist_dir):
-    """``python -m mlp_core demo`` on a free port; yields the dashboard's address."""
+    """``python -m course_tools demo`` on a free port; yields the dashboard's address."""
     need(_missing_voila())
     env = jupyter_env(tmp_path, mnist_dir)
     port = free_port()
-    cmd = [sys.executable, "-m", "mlp_core", "demo", f"--port={port}", "--no-browser"]
+    cmd = [sys.executable, "-m", "course_tools", "demo", f"--port={port}", "--no-browser"]
     log_path = tmp_path / "voila.log"
     log = open(log_path, "wb")  # closed at the end
     server = subprocess.Popen(
@@ -65,7 +65,7 @@ def dashboard(tmp_path, mnist_dir):
         deadline = time.monotonic() + 60
         while True:  # wait until the port is open (a GET / would start a kernel each time)
             if server.poll() is not None:
-                pytest.fail(f"python -m mlp_core demo exited:\n{log_path.read_text()}")
+                pytest.fail(f"python -m course_tools demo exited:\n{log_path.read_text()}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break

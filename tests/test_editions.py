@@ -1,4 +1,4 @@
-"""Student and instructor editions (mlp_core/editions.py) and proof that the exercises are real.
+"""Student and instructor editions (course_tools/editions.py) and proof that the exercises are real.
 
 The unit tests use small notebooks made here. ``test_exercises_are_real`` runs every course
 notebook, up to its last check, in one fresh kernel; at each exercise it first runs the
@@ -26,8 +26,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
-from mlp_core import course
-from mlp_core.editions import (
+from course_tools import course
+from course_tools.editions import (
     BEGIN,
     END,
     cell_source,
@@ -187,7 +187,7 @@ def test_student_edition_writes_valid_notebooks_and_never_overwrites_the_source(
 
 def test_cli_builds_the_student_edition_of_the_course(tmp_path):
     out = tmp_path / "student"
-    cmd = [sys.executable, "-m", "mlp_core", "student-edition", str(out)]
+    cmd = [sys.executable, "-m", "course_tools", "student-edition", str(out)]
     cmd += ["--source", str(ROOT / "notebooks")]
     done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -233,7 +233,7 @@ def test_student_badges_open_where_the_student_edition_is_published(tmp_path):
     assert (
         first == course.colab_badge("week1/01_a.ipynb", "school/nn-student", "fall") + "\n# 01 · A"
     )
-    cmd = [sys.executable, "-m", "mlp_core", "student-edition", "out2", "--source", str(src)]
+    cmd = [sys.executable, "-m", "course_tools", "student-edition", "out2", "--source", str(src)]
     cmd += ["--repository", "school/nn-student", "--colab-folder", "/"]
     done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mlp_core import course
-from mlp_core.editions import cell_source, find_exercises
+from course_tools import course
+from course_tools.editions import cell_source, find_exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -38,7 +38,18 @@ def code_cells(nb: dict) -> list[dict]:
 def test_ruff_is_clean_on_the_library_tests_and_notebooks(command):
     """Lint and format with the settings in pyproject.toml (notebooks included)."""
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", *command, "mlp_core", "tests", "notebooks", "demo"],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            *command,
+            "mlp_core",
+            "course_tools",
+            "tests",
+            "notebooks",
+            "demo",
+            "benchmarks",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,7 +68,7 @@ def test_structure(path):
     first = cell_source(cells[0])
     assert cells[0]["cell_type"] == "markdown", "cell 0 must be markdown"
     assert first.splitlines()[0] == course.colab_badge(f"notebooks/{path.name}"), (
-        "the first line must be the Colab badge: run `python -m mlp_core stamp-notebooks`"
+        "the first line must be the Colab badge: run `python -m course_tools stamp-notebooks`"
     )
     assert re.search(rf"^# {path.name[:2]} · ", first, re.M), "a '# NN · Title' heading"
     assert "Learning goals" in first, "the first cell states the learning goals"

@@ -26,7 +26,7 @@ Conventions (the tests check the course notebooks follow them):
 
 Build the student edition with
 
-    python -m mlp_core student-edition OUTDIR [--source notebooks]
+    python -m course_tools student-edition OUTDIR [--source notebooks]
         [--repository OWNER/NAME] [--branch BRANCH] [--colab-folder FOLDER]
 
 It writes one ``.ipynb`` per notebook of the source folder into OUTDIR, with solutions
