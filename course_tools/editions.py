@@ -68,6 +68,16 @@ def stub_solutions(source: str) -> str:
     The stub's lines get the indentation of the region's ``### BEGIN SOLUTION`` line.
     Raises ValueError for an unmatched or nested marker.
     """
+    return replace_solutions(source, "\n".join(STUB))
+
+
+def replace_solutions(source: str, code: str) -> str:
+    """Replace every solution region of ``source`` (markers included) by ``code``.
+
+    Each line of ``code`` gets the indentation of the region's ``### BEGIN SOLUTION`` line.
+    Used for the stub and for the recorded wrong answers (see :data:`MISTAKES`).
+    Raises ValueError for an unmatched or nested marker.
+    """
     out: list[str] = []
     inside = False
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
@@ -77,7 +87,7 @@ def stub_solutions(source: str) -> str:
                 raise ValueError(f"line {number}: {BEGIN!r} inside another solution region")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out.extend(f"{indent}{stub}\n" for stub in STUB)
+            out.extend(f"{indent}{part}\n" if part else "\n" for part in code.splitlines())
         elif marker == END:
             if not inside:
                 raise ValueError(f"line {number}: {END!r} without a {BEGIN!r} before it")
@@ -88,6 +98,14 @@ def stub_solutions(source: str) -> str:
         raise ValueError(f"a {BEGIN!r} region is never closed by {END!r}")
     text = "".join(out)
     return text if source.endswith("\n") else text.removesuffix("\n")
+
+
+# An exercise cell may record typical wrong answers in its metadata, under this key:
+#   "mistakes": [{"code": "return A - Y", "expect": "1/m|mean"}, ...]
+# ``code`` replaces the solution region; the tests run it with the exercise's check, which
+# must fail with a message matching the regular expression ``expect`` (the hint the learner
+# sees). The student edition drops the key.
+MISTAKES = "mistakes"
 
 
 def find_exercises(nb: dict) -> list[tuple[int, int]]:
@@ -140,6 +158,7 @@ def student_notebook(nb: dict, colab_badge: str | None = None) -> dict:
         cell["outputs"] = []
         cell["execution_count"] = None
         cell.get("metadata", {}).pop("execution", None)
+        cell.get("metadata", {}).pop(MISTAKES, None)
     return student
 
 

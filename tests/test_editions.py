@@ -30,9 +30,11 @@ from course_tools import course
 from course_tools.editions import (
     BEGIN,
     END,
+    MISTAKES,
     cell_source,
     find_exercises,
     has_solution,
+    replace_solutions,
     stub_solutions,
     student_edition,
     student_notebook,
@@ -312,10 +314,17 @@ def caused_by_stub(check_error: dict, stub_error: dict | None, solution: str) ->
 
 
 def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
-    """Run ``nb`` up to its last check as described at the top; return what is wrong."""
+    """Run ``nb`` up to its last check as described at the top; return what is wrong.
+
+    Before the stub, each recorded mistake of an exercise (``MISTAKES`` in the exercise
+    cell's metadata) runs in place of the solution, and the check must fail on it with a
+    message that matches the mistake's ``expect``.
+    """
     exercises = find_exercises(nb)
-    if len(exercises) < 2:
-        return [f"{len(exercises)} checked exercises; every notebook needs at least 2"]
+    if len(exercises) < MIN_EXERCISES:
+        return [
+            f"{len(exercises)} checked exercises; every notebook needs at least {MIN_EXERCISES}"
+        ]
     student = student_notebook(nb)
     check_of = dict(exercises)
     checks = set(check_of.values())
@@ -327,6 +336,11 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
         if cell.cell_type != "code":
             continue
         if i in check_of:
+            check = nb.cells[check_of[i]].source
+            for k, mistake in enumerate(cell.metadata.get(MISTAKES, [])):
+                wrong = replace_solutions(cell.source, mistake["code"])
+                run.cells += [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(check)]
+                roles += [(f"mistake {k + 1}", i), (f"check on mistake {k + 1}", mistake["expect"])]
             stub = nbformat.v4.new_code_cell(cell_source(student["cells"][i]))
             run.cells += [stub, nbformat.v4.new_code_cell(nb.cells[check_of[i]].source)]
             roles += [("student cell", i), ("check on the student cell", check_of[i])]
@@ -341,6 +355,20 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
     for cell, (role, i) in zip(run.cells, roles):
         error = error_of(cell)
         where = f"cell {i} ({role})"
+        if role.startswith("mistake"):
+            if error is not None:
+                problems.append(f"{where} raises {error['ename']}: {error['evalue']}")
+            continue
+        if role.startswith("check on mistake"):
+            where = f"{role} (expecting {i!r})"
+            if error is None:
+                problems.append(f"{where}: the check passes a recorded wrong answer")
+            elif not re.search(i, f"{error['ename']}: {error['evalue']}"):
+                problems.append(
+                    f"{where}: fails, but its message does not match: "
+                    f"{error['ename']}: {error['evalue']}"
+                )
+            continue
         if role == "student cell":
             stub_error, solution = error, nb.cells[i].source
             if error is not None and error["ename"] != "NotImplementedError":
@@ -359,6 +387,10 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
                 f"{error['evalue']}\n{error['traceback'][-1500:]}"
             )
     return problems
+
+
+# Every course notebook has at least this many checked exercises.
+MIN_EXERCISES = 2
 
 
 WRAPPED = """try:
@@ -390,9 +422,27 @@ def test_exercise_problems_catches_checks_that_prove_nothing(tmp_path):
     assert "NameError" in problems[1]
     assert problems[2].startswith("cell 8 (check) fails on the instructor edition")
     assert len(problems) == 3
+    with_mistakes = make_notebook(
+        [
+            ("code", EXERCISE),
+            ("code", "assert double(2) == 4, 'double(2) should be 4: multiply, do not add'"),
+            ("code", EXERCISE),
+            ("code", "assert double(3) == 6, 'double(3) should be 6'"),
+        ]
+    )
+    with_mistakes.cells[0].metadata[MISTAKES] = [
+        {"code": "return x + 1", "expect": "multiply, do not add"},  # caught, with its hint
+        {"code": "return 4", "expect": "multiply"},  # a constant the check lets through
+    ]
+    with_mistakes.cells[2].metadata[MISTAKES] = [{"code": "return x + 1", "expect": "hint"}]
+    assert exercise_problems(with_mistakes, tmp_path) == [
+        "check on mistake 2 (expecting 'multiply'): the check passes a recorded wrong answer",
+        "check on mistake 1 (expecting 'hint'): fails, but its message does not match: "
+        "AssertionError: double(3) should be 6",
+    ]
     one = make_notebook([("code", EXERCISE), ("code", "assert double(2) == 4")])
     assert exercise_problems(one, tmp_path) == [
-        "1 checked exercises; every notebook needs at least 2"
+        f"1 checked exercises; every notebook needs at least {MIN_EXERCISES}"
     ]
 
 
