@@ -23,6 +23,7 @@ quick for scripts and the command line.
 """
 
 from .activations import relu, relu_prime, sigmoid, sigmoid_prime, softmax, tanh, tanh_prime
+from .callbacks import Callback, EarlyStopping, ProgressBar, StopTraining
 from .data import DataError, Dataset, load_mnist, one_hot, read_idx, train_val_split
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .losses import cross_entropy, cross_entropy_output_delta, mse, mse_output_delta
@@ -39,7 +40,7 @@ from .optimizers import (
     step_decay,
 )
 from .saving import load_network, save_network
-from .training import Callback, History, StopTraining, evaluate, fit
+from .training import History, evaluate, fit, train_step
 
 __version__ = "0.1.0"
 
@@ -47,12 +48,14 @@ __all__ = [
     "SGD",
     "Callback",
     "DataError",
+    "EarlyStopping",
     "Dataset",
     "History",
     "Momentum",
     "Nesterov",
     "NesterovLookAhead",
     "Network",
+    "ProgressBar",
     "StopTraining",
     "accuracy",
     "check_gradients",
@@ -82,5 +85,6 @@ __all__ = [
     "step_decay",
     "tanh",
     "tanh_prime",
+    "train_step",
     "train_val_split",
 ]

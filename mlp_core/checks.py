@@ -54,8 +54,8 @@ def check_labels(y: np.ndarray, m: int, n_classes: int, name: str = "y", x_name:
             raise ValueError(f"{name} holds {y.dtype} values; labels are whole class numbers")
     if m and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(
-            f"{name} has labels from {y.min()} to {y.max()}, but the network has {n_classes} "
-            f"outputs: labels must be in 0..{n_classes - 1}"
+            f"{name} must hold class numbers in [0, {n_classes}) for a network with "
+            f"{n_classes} outputs, but its labels go from {y.min()} to {y.max()}"
         )
     return y
 

@@ -3,7 +3,7 @@
 One MNIST epoch of per-sample SGD is 60,000 tiny steps. Each step's arithmetic is small
 (a 784x30 network does about 50,000 multiply-adds), so the time goes to Python and to the
 fixed cost of every numpy call (about a microsecond each), not to arithmetic. This module
-computes exactly what ``training._train_step`` computes for a batch of one sample
+computes exactly what ``training.train_step`` computes for a batch of one sample
 (``tests/test_fast_paths.py`` checks that both give the same weights and losses), with fewer
 and cheaper numpy calls:
 
