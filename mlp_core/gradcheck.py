@@ -24,18 +24,18 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     """Centred finite-difference gradient of ``f()`` with respect to the array ``x``.
 
     ``f`` takes no arguments and reads ``x`` (which this function changes in place, one
-    element at a time, and restores). Returns an array shaped like ``x``.
+    element at a time, and restores). Returns an array shaped like ``x``. Works for any
+    array, also a non-contiguous view such as ``W.T``.
     """
-    grad = np.zeros_like(x, dtype=np.float64)
-    flat = x.reshape(-1)  # a view: changing flat changes x
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
+    grad = np.zeros(x.shape, dtype=np.float64)
+    for i in np.ndindex(x.shape):  # every element of x, by its index (x itself is changed)
+        old = x[i]
+        x[i] = old + eps
         f_plus = f()
-        flat[i] = old - eps
+        x[i] = old - eps
         f_minus = f()
-        flat[i] = old
-        grad.reshape(-1)[i] = (f_plus - f_minus) / (2 * eps)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 

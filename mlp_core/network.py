@@ -176,8 +176,11 @@ class Network:
         return sum(p.size for p in self.params)
 
     def copy(self, dtype=None) -> Network:
-        """An independent copy, optionally in another dtype (e.g. float64 for a gradient check)."""
-        new = Network.__new__(Network)
+        """An independent copy, optionally in another dtype (e.g. float64 for a gradient check).
+
+        The copy is of the same class, so a subclass keeps its own ``forward``/``backward``.
+        """
+        new = type(self).__new__(type(self))
         new.__dict__.update(self.__dict__)
         new.dtype = np.dtype(dtype or self.dtype)
         new.W = [W.astype(new.dtype, copy=True) for W in self.W]

@@ -132,3 +132,26 @@ def test_wrong_input_shape_is_explained():
         net.forward(np.zeros((2, 28, 28), np.float32))
     with pytest.raises(ValueError, match="784"):
         net.predict(np.zeros((2, 100), np.float32))
+
+
+def test_gradient_check_runs_a_subclass_own_backward_pass():
+    """A subclass with a wrong backward pass must fail the check (copy keeps the class)."""
+
+    class DoublesdW(mc.Network):
+        def backward(self, A, Y):
+            dW, db = super().backward(A, Y)
+            return [2 * d for d in dW], db
+
+    net = DoublesdW([4, 5, 3], activation="sigmoid", loss="mse", seed=0)
+    X = np.random.default_rng(0).random((3, 4))
+    Y = mc.one_hot(np.array([0, 1, 2]), 3)
+    errors = mc.check_gradients(net, X, Y)
+    assert type(net.copy()) is DoublesdW
+    assert errors["W1"] > 0.1 and errors["W2"] > 0.1 and errors["b1"] < 1e-6
+
+
+def test_numerical_gradient_of_a_non_contiguous_array():
+    x = np.arange(6.0).reshape(2, 3).T  # a transposed view: reshape(-1) would be a copy
+    grad = mc.numerical_gradient(lambda: float(np.sum(x**2)), x)
+    np.testing.assert_allclose(grad, 2 * x, rtol=1e-6)
+    np.testing.assert_array_equal(x, np.arange(6.0).reshape(2, 3).T)  # restored
