@@ -37,8 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pooch
-import requests
 
 # The four files, in the order train images, train labels, test images, test labels.
 TRAIN_IMAGES, TRAIN_LABELS = "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"
@@ -97,8 +95,6 @@ _HOW_TO_FIX = (
     "download the four .gz files yourself, put them in one folder and set "
     "MLP_CORE_DATA=<folder> (or pass data_dir=<folder>)"
 )
-
-pooch.get_logger().setLevel(logging.WARNING)  # no "Downloading data from ..." chatter
 
 
 class DataError(RuntimeError):
@@ -194,11 +190,15 @@ def default_cache_dir(dataset: str = "mnist") -> Path:
     repo = Path(__file__).resolve().parent.parent
     if (repo / "pyproject.toml").is_file() and (repo / "data").is_dir():
         return repo / "data" / dataset
+    import pooch  # the download library is imported only where it is needed: import stays quick
+
     return Path(pooch.os_cache("mlp_core")) / dataset
 
 
 def _short_reason(err: Exception) -> str:
     """A few words on why one download attempt failed."""
+    import requests
+
     if isinstance(err, requests.HTTPError) and err.response is not None:
         return f"HTTP {err.response.status_code}"
     if isinstance(err, requests.Timeout):
@@ -219,6 +219,11 @@ def download(files: dict[str, str], mirrors: list[str], cache_dir: str | os.Path
     matches, so a failed download never leaves a partial or bad file behind. If every mirror
     fails, ``DataError`` lists each one with the reason.
     """
+    # Imported here, not at the top: only a download needs them (``import mlp_core`` stays quick).
+    import pooch
+    import requests
+
+    pooch.get_logger().setLevel(logging.WARNING)  # no "Downloading data from ..." chatter
     cache_dir = Path(cache_dir).expanduser()
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -263,6 +268,12 @@ def download(files: dict[str, str], mirrors: list[str], cache_dir: str | os.Path
 def _check_folder(folder: Path, dataset: str) -> None:
     """Raise DataError unless ``folder`` holds the four files of ``dataset`` with good checksums."""
     expected = _check_dataset(dataset)
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise DataError(
+            f"{folder}: this folder {what}. Give the folder that holds the four {dataset} .gz "
+            "files (data_dir / --data-dir / MLP_CORE_DATA), or leave it out to use the cache."
+        )
     missing = [name for name in expected if not (folder / name).is_file()]
     if missing:
         raise DataError(

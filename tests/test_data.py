@@ -9,6 +9,8 @@ import gzip
 import hashlib
 import http.server
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -312,8 +314,17 @@ def test_named_folder_with_missing_files_is_an_error(
 
 
 def test_named_folder_that_does_not_exist(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="missing"):
+    with pytest.raises(DataError, match="nope: this folder does not exist"):
         locate("mnist", tmp_path / "nope")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(DataError, match="is a file, not a folder"):
+        locate("mnist", tmp_path / "file")
+
+
+def test_import_does_not_load_the_download_libraries() -> None:
+    code = "import sys, mlp_core; print(sorted({'pooch', 'requests'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_local_file_with_wrong_checksum_is_refused(tmp_path: Path, mnist_dir: Path) -> None:
