@@ -16,10 +16,15 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
+from .activations import HIDDEN_ACTIVATIONS
+from .checks import check_beta, check_l2, check_lr, check_whole
 from .data import DataError, load_mnist
+from .initializers import INIT_SCHEMES
+from .losses import LOSSES
 from .network import Network
-from .optimizers import cosine, make_optimizer, step_decay
+from .optimizers import OPTIMIZERS, SCHEDULES, make_optimizer
 from .training import fit
 
 
@@ -31,15 +36,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _hidden(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        sizes = []
-    if not sizes or min(sizes) <= 0:
+    """``"104,64"`` -> ``[104, 64]``; every part must be a positive whole number."""
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a comma-separated list of positive layer widths, e.g. 256 or 104,64"
+            f"{text!r} is not a comma-separated list of positive layer widths, e.g. 256 or "
+            "104,64 (no empty or zero entries)"
         )
-    return sizes
+    return [int(part) for part in parts]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,16 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = commands.add_parser("train", help="train a network on MNIST and report test accuracy")
     t.add_argument("--hidden", type=_hidden, default=[256], help="hidden widths, e.g. 104,64")
-    t.add_argument("--activation", choices=["relu", "sigmoid", "tanh"], default="relu")
-    t.add_argument("--loss", choices=["cross-entropy", "mse"], default="cross-entropy")
-    t.add_argument("--optimizer", choices=["sgd", "momentum", "nesterov"], default="sgd")
+    t.add_argument("--activation", choices=list(HIDDEN_ACTIVATIONS), default="relu")
+    t.add_argument("--loss", choices=list(LOSSES), default="cross-entropy")
+    t.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd")
     t.add_argument("--lr", type=float, default=0.1, help="learning rate")
     t.add_argument("--momentum", type=float, default=0.9, help="beta for momentum/nesterov")
     t.add_argument("--batch-size", type=int, default=128, help="1 = per sample, 0 = full batch")
     t.add_argument("--epochs", type=int, default=10)
     t.add_argument("--l2", type=float, default=0.0, help="L2 weight decay coefficient")
-    t.add_argument("--init", choices=["he", "xavier", "small", "uniform"], default="he")
-    t.add_argument("--schedule", choices=["constant", "cosine", "step"], default="constant")
+    t.add_argument("--init", choices=list(INIT_SCHEMES), default="he")
+    t.add_argument("--schedule", choices=list(SCHEDULES), default="constant")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--dataset", choices=["mnist", "fashion-mnist"], default="mnist")
     t.add_argument("--data-dir", default=None, help="folder with the four .gz files")
@@ -69,12 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def train(args: argparse.Namespace) -> dict:
     """Run the ``train`` command; returns the results dictionary."""
-    # Check the cheap things first, so a typo fails at once rather than after loading data.
-    optimizer = make_optimizer(args.optimizer, args.lr, args.momentum)
-    if args.epochs < 1:
-        raise ValueError(f"--epochs {args.epochs}: train for at least 1 epoch")
-    if args.batch_size < 0:
-        raise ValueError(f"--batch-size {args.batch_size}: use 0 (full batch), 1 or more")
+    # Check the cheap things first, so a typo fails at once rather than after loading data,
+    # and name the flags the user typed (the library's own messages name its parameters).
+    lr = check_lr(args.lr, "--lr")
+    optimizer = make_optimizer(args.optimizer, lr, check_beta(args.momentum, "--momentum"))
+    check_whole(args.epochs, "--epochs")
+    check_whole(args.batch_size, "--batch-size", low=0)
+    check_whole(args.validation, "--validation", low=0)
+    check_l2(args.l2, "--l2")
+    if args.data_dir is not None and not Path(args.data_dir).expanduser().is_dir():
+        raise ValueError(
+            f"--data-dir {args.data_dir}: no such folder; give the folder that holds the four "
+            ".gz files, or leave --data-dir out to use the cache"
+        )
     net = Network(
         [784, *args.hidden, 10],
         activation=args.activation,
@@ -84,11 +95,12 @@ def train(args: argparse.Namespace) -> dict:
         seed=args.seed,
     )
     data = load_mnist(args.data_dir, dataset=args.dataset, n_validation=args.validation)
-    schedule = {
-        "constant": None,
-        "cosine": cosine(args.lr, args.epochs),
-        "step": step_decay(args.lr, drop=0.1, every=max(1, args.epochs // 2)),
-    }[args.schedule]
+    if args.batch_size > len(data.y_train):
+        raise ValueError(
+            f"--batch-size {args.batch_size} is more than the {len(data.y_train)} training "
+            "images; use 0 for full batch"
+        )
+    schedule = SCHEDULES[args.schedule](lr, args.epochs)
     has_val = len(data.y_val) > 0
     start = time.perf_counter()
     history = fit(

@@ -21,6 +21,16 @@ gradient at ``q``:  ``v <- beta * v - lr * grad(q)``;  ``q <- q + beta * v - lr 
 :class:`Nesterov` implements that form (one gradient per step); :class:`NesterovLookAhead`
 implements the look-ahead form literally, and the tests show the two produce the same
 trajectory.
+
+**Which velocity?** Here the velocity ``v`` is a step, already scaled by the learning rate
+(``v <- beta * v - lr * g``), as in Sutskever et al. (2013) and Keras. PyTorch's SGD keeps a
+buffer of raw gradients instead (``b <- beta * b + g``, ``p <- p - lr * b``) and multiplies
+by the learning rate of the current step. At a constant learning rate the two are the same
+algorithm (``v = -lr * b``). Under a schedule they differ: when ``lr`` drops, this form's
+velocity still carries steps taken at the old, larger rate and slows down over a few steps,
+while PyTorch's whole buffer is rescaled at once, so the weights after a cosine or step
+schedule differ between the two (notebook 09 measures by how much). Neither is wrong; they
+are different optimizers once ``lr`` moves.
 """
 
 from __future__ import annotations
@@ -30,17 +40,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-
-def _check_lr(lr: float) -> float:
-    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr={lr!r} must be a finite number > 0, e.g. 0.1")
-    return float(lr)
-
-
-def _check_beta(beta: float) -> float:
-    if not (isinstance(beta, (int, float, np.floating)) and 0 <= beta < 1):
-        raise ValueError(f"beta={beta!r} must be in [0, 1), e.g. 0.9")
-    return float(beta)
+from .checks import check_beta, check_choice, check_lr
 
 
 class SGD:
@@ -49,7 +49,7 @@ class SGD:
     name = "sgd"
 
     def __init__(self, lr: float = 0.1) -> None:
-        self.lr = _check_lr(lr)
+        self.lr = check_lr(lr)
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Update every array in ``params`` in place from ``grads`` (same shapes, same order)."""
@@ -67,7 +67,7 @@ class Momentum(SGD):
 
     def __init__(self, lr: float = 0.1, beta: float = 0.9) -> None:
         super().__init__(lr)
-        self.beta = _check_beta(beta)
+        self.beta = check_beta(beta)
         self.v: list[np.ndarray] = []  # one velocity per parameter, created on the first step
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
@@ -84,7 +84,7 @@ class Momentum(SGD):
 
 
 class Nesterov(Momentum):
-    """Nesterov momentum in the form frameworks use (one gradient per step).
+    """Nesterov momentum with one gradient per step, at the look-ahead point (see above).
 
     ``v <- beta * v - lr * g``;  ``p <- p + beta * v - lr * g``, with ``g`` taken at the
     current ``p``. Here ``p`` plays the role of the look-ahead point of
@@ -132,13 +132,13 @@ class NesterovLookAhead(Momentum):
             p += v
 
 
+# The registry of optimizers by name: the command line's and the widgets' choices come from it.
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov}
 
 
 def make_optimizer(name: str, lr: float, beta: float = 0.9) -> SGD:
     """Build an optimizer by name: ``"sgd"``, ``"momentum"`` or ``"nesterov"``."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"optimizer={name!r} is not known; use one of {list(OPTIMIZERS)}")
+    check_choice(name, OPTIMIZERS, "optimizer")
     if name == "sgd":
         return SGD(lr)
     return OPTIMIZERS[name](lr, beta)
@@ -161,3 +161,12 @@ def cosine(lr: float, epochs: int, lr_min: float = 0.0) -> Callable[[int], float
 def step_decay(lr: float, drop: float = 0.1, every: int = 10) -> Callable[[int], float]:
     """Multiply the learning rate by ``drop`` every ``every`` epochs."""
     return lambda epoch: lr * drop ** (epoch // every)
+
+
+# The registry of schedules by name, each made from the base rate and the number of epochs
+# (the command line's and the widgets' choices). "step" divides the rate by 10 halfway.
+SCHEDULES: dict[str, Callable[[float, int], Callable[[int], float]]] = {
+    "constant": lambda lr, epochs: constant(lr),
+    "cosine": lambda lr, epochs: cosine(lr, epochs),
+    "step": lambda lr, epochs: step_decay(lr, drop=0.1, every=max(1, epochs // 2)),
+}
