@@ -30,6 +30,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from .checks import check_X
 from .data import one_hot
 from .network import Network
 from .plots import COLORS, COURSE_STYLE
@@ -56,12 +57,7 @@ def saturated_mask(A: np.ndarray, activation: str) -> np.ndarray:
 
 
 def _check_inputs(net: Network, X: np.ndarray) -> np.ndarray:
-    X = np.asarray(X)
-    if X.ndim != 2 or X.shape[1] != net.sizes[0] or len(X) == 0:
-        raise ValueError(
-            f"X has shape {X.shape}; the network expects a non-empty (m, {net.sizes[0]}) array"
-        )
-    return X.astype(net.dtype, copy=False)
+    return check_X(X, net.sizes[0]).astype(net.dtype, copy=False)
 
 
 def layer_statistics(net: Network, X: np.ndarray) -> list[dict]:

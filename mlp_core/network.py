@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS
-from .initializers import init_layer
+from .checks import check_choice, check_l2
+from .initializers import INIT_SCHEMES, init_layer
 from .losses import LOSSES
 
 
@@ -64,14 +65,10 @@ class Network:
                 f"sizes={sizes!r} must list at least two positive integer layer widths, "
                 "e.g. [784, 30, 10]"
             )
-        if activation not in HIDDEN_ACTIVATIONS:
-            raise ValueError(
-                f"activation={activation!r} is not known; use one of {list(HIDDEN_ACTIVATIONS)}"
-            )
-        if loss not in LOSSES:
-            raise ValueError(f"loss={loss!r} is not known; use one of {list(LOSSES)}")
-        if not np.isfinite(l2) or l2 < 0:
-            raise ValueError(f"l2={l2!r} must be a finite number >= 0 (0 turns it off)")
+        check_choice(activation, HIDDEN_ACTIVATIONS, "activation")
+        check_choice(loss, LOSSES, "loss")
+        check_choice(init, INIT_SCHEMES, "init")
+        l2 = check_l2(l2)
         self.sizes = [int(n) for n in sizes]
         self.activation = activation
         self.loss_name = loss

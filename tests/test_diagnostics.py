@@ -118,7 +118,7 @@ def test_dead_network_has_zero_gradients_below_the_output(digits_like):
 def test_bad_inputs_get_clear_errors(digits_like):
     X, y = digits_like
     net = Network([784, 16, 10])
-    with pytest.raises(ValueError, match=r"expects a non-empty \(m, 784\)"):
+    with pytest.raises(ValueError, match=r"the network expects \(m, 784\)"):
         layer_statistics(net, X[:, :100])
     with pytest.raises(ValueError, match="y has shape"):
         gradient_statistics(net, X, y[:10])
