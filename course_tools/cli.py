@@ -5,7 +5,9 @@
 - ``student-edition OUTDIR``: the notebooks with solutions stubbed and outputs cleared
   (``editions.py``);
 - ``demo``: the hyperparameter lab and the optimizer playground as a Voila dashboard with
-  the code hidden, to project.
+  the code hidden, to project;
+- ``nbgrader OUTDIR``: the course as an nbgrader course directory, for autograding on
+  JupyterHub (``nbgrader.py``, guide in docs/nbgrader.md).
 
 These are not part of the ``mlp_core`` package a learner installs. Problems print one line
 on stderr and exit with 2.
@@ -58,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--port", type=int, default=8866, help="port of the dashboard server")
     d.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     d.add_argument("--notebook", default=str(DASHBOARD), help="the dashboard notebook to show")
+    g = commands.add_parser(
+        "nbgrader", help="write the course as an nbgrader course directory (one assignment each)"
+    )
+    g.add_argument("outdir", metavar="OUTDIR", help="the nbgrader course directory to write")
+    g.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
+    g.add_argument("--course-id", default=None, help="nbgrader's course_id (default: the repo's)")
+    g.add_argument(
+        "--data-dir", default=None, help="MNIST folder for the autograding kernels (MLP_CORE_DATA)"
+    )
     return parser
 
 
@@ -144,7 +155,30 @@ def demo(args: argparse.Namespace) -> int:
             return server.wait()
 
 
-COMMANDS = {"stamp-notebooks": stamp_notebooks, "student-edition": student_edition, "demo": demo}
+def nbgrader_course(args: argparse.Namespace) -> int:
+    """Run the ``nbgrader`` command; returns the exit code."""
+    from .nbgrader import DEFAULT_COURSE_ID, write_course
+
+    course_id = args.course_id or DEFAULT_COURSE_ID
+    assignments = write_course(args.source, args.outdir, course_id, args.data_dir)
+    for a in assignments:
+        print(f"{a.path}: {len(a.grade_ids)} autograded exercises, {a.points:g} points")
+    total = sum(a.points for a in assignments)
+    n_exercises = sum(len(a.grade_ids) for a in assignments)
+    print(
+        f"course {course_id!r}: {len(assignments)} assignments, {n_exercises} exercises, "
+        f"{total:g} points, in {args.outdir}"
+    )
+    print(f"Next, in {args.outdir}: nbgrader generate_assignment {assignments[0].name}")
+    return 0
+
+
+COMMANDS = {
+    "stamp-notebooks": stamp_notebooks,
+    "student-edition": student_edition,
+    "demo": demo,
+    "nbgrader": nbgrader_course,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
