@@ -111,6 +111,9 @@ def plot_history(
     labels: Sequence[str] | None = None,
     title: str | None = None,
     logy: bool = True,
+    colors: Sequence[str] | None = None,
+    figsize: tuple[float, float] | None = None,
+    xlim: tuple[float, float] | None = None,
 ) -> Figure:
     """Training curves of one or more runs, one subplot per metric, side by side.
 
@@ -123,12 +126,18 @@ def plot_history(
     metrics: any of ``"loss"`` and ``"accuracy"`` (shown in percent).
     labels: one name per run; by default the dict keys, else ``describe(h.settings)``.
     title: figure title; logy: logarithmic loss axis.
+    colors: one colour per run (default: the course colours in turn), so a caller can keep a
+        run's colour while other runs come and go. figsize: (width, height) in inches
+        (default 6 per subplot by 5.2). xlim: the horizontal range (default: the data's),
+        e.g. the whole planned run while it is still training.
 
     A run whose loss became NaN or infinite is marked with an "×" at the top of each
     subplot where it stopped, and "diverged" in its legend entry. Empty runs are allowed.
     Returns the Figure, with ``len(metrics)`` axes.
     """
     runs = _named_runs(histories, labels)
+    if colors is not None and len(colors) != len(runs):
+        raise ValueError(f"colors must be a list of {len(runs)} colours, one per run")
     if x not in X_AXIS_LABELS:
         raise ValueError(f"x={x!r} is not known; use one of {list(X_AXIS_LABELS)}")
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
@@ -137,12 +146,16 @@ def plot_history(
 
     with plt.rc_context(COURSE_STYLE):
         fig, axes = plt.subplots(
-            1, len(metrics), figsize=(6 * len(metrics), 5.2), layout="constrained", squeeze=False
+            1,
+            len(metrics),
+            figsize=figsize or (6 * len(metrics), 5.2),
+            layout="constrained",
+            squeeze=False,
         )
         splits_drawn: list[set[str]] = [set() for _ in metrics]  # per subplot
         run_handles = []
         for i, (name, h) in enumerate(runs):
-            color = COLORS[i % len(COLORS)]
+            color = colors[i] if colors is not None else COLORS[i % len(COLORS)]
             for ax, metric, splits in zip(axes[0], metrics, splits_drawn):
                 if metric == "loss":
                     splits |= _draw_loss(ax, h, name, x, color)
@@ -156,15 +169,24 @@ def plot_history(
             ax.set_xlabel(X_AXIS_LABELS[x])
             if x == "epoch":
                 ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))  # no "epoch 2.5"
+            else:  # a few ticks, 12,500 rather than 12500, so the labels never run together
+                ax.xaxis.set_major_locator(ticker.MaxNLocator(4, integer=x == "step"))
+                ax.xaxis.set_major_formatter(
+                    ticker.StrMethodFormatter("{x:,.0f}" if x == "step" else "{x:,g}")
+                )
+            if xlim is not None:
+                ax.set_xlim(*xlim)
             if metric == "loss":
                 ax.set_title("Loss")
                 ax.set_ylabel("loss (log scale)" if logy else "loss")
                 if logy and _has_data(ax):
                     ax.set_yscale("log")
-                    _plain_log_labels(ax)
+                    plain_log_labels(ax)
             else:
                 ax.set_title("Accuracy")
                 ax.set_ylabel("accuracy (%)")
+                if not _has_data(ax):
+                    ax.set_ylim(0, 100)
             if _has_data(ax):  # this subplot's legend: the line style of each split
                 styles = [
                     Line2D([], [], color="gray", linestyle=style, label=split)
@@ -174,8 +196,10 @@ def plot_history(
                 ax.legend(handles=styles, fontsize=12)
             else:
                 ax.text(0.5, 0.5, "no data yet", transform=ax.transAxes, ha="center", va="center")
-        # The figure's legend: the colour of each run.
-        fig.legend(handles=run_handles, loc="outside lower center", frameon=False)
+        # The figure's legend: the colour of each run, in two columns from four runs on
+        # (so it never gets taller than the plots).
+        columns = 1 if len(run_handles) < 4 else 2
+        fig.legend(handles=run_handles, loc="outside lower center", frameon=False, ncols=columns)
         if title is None:
             per = {"epoch": "per epoch", "step": "per step", "seconds": "over training time"}[x]
             title = f"{' and '.join(metrics)} {per}".capitalize()
@@ -326,9 +350,16 @@ def _draw_accuracy(ax: Axes, h: History, name: str, x: str, color: str) -> set[s
     return drawn
 
 
-def _plain_log_labels(ax: Axes) -> None:
-    """Label a logarithmic y axis with plain numbers: 0.2 rather than 2×10⁻¹."""
+def plain_log_labels(ax: Axes, minor: bool = True) -> None:
+    """Label a logarithmic y axis with plain numbers: 0.2 rather than 2×10⁻¹.
+
+    minor: also label 2, 3 and 5 (x 10^k) between the powers of ten when the axis spans
+    little; False drops the minor ticks altogether (much faster for figures redrawn live).
+    """
     ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:g}"))
+    if not minor:
+        ax.yaxis.set_minor_locator(ticker.NullLocator())
+        return
 
     def minor_label(value: float, position: int) -> str:
         # Between the powers of ten, label 2, 3 and 5 (x 10^k), and only when the axis

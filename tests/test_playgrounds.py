@@ -4,6 +4,7 @@ No browser is needed: the tests set control values, press buttons (``button.clic
 check the state the handlers leave behind: trajectories, runs, messages, figures.
 """
 
+import re
 import warnings
 
 import matplotlib
@@ -251,6 +252,17 @@ def boundary():
     return BoundaryPlayground(threaded=False, **SMALL)
 
 
+def assert_numbers_agree(pg) -> None:
+    """The picture's title, the readout and the status line show the same figures: those
+    of the last run's final weights."""
+    final = pg.runs[-1].final
+    title = pg.figure().axes[0].get_title()
+    for text in (title, pg.readout_text, pg.status_text):
+        assert final.done in text and final.accuracies in text, (text, final)
+    percents = [re.findall(r"\d+\.\d%", t) for t in (title, pg.readout_text, pg.status_text)]
+    assert percents[0] == percents[1] == percents[2] and len(percents[0]) == 2
+
+
 def test_boundary_playground_shows_the_data_first(boundary):
     assert has_png(boundary.plot)
     assert repr(boundary).startswith("Decision-boundary playground")
@@ -297,7 +309,7 @@ def test_train_click_records_a_run_with_the_settings(boundary):
     assert run.problem == ""
     assert pg.redraws >= 2 and run.first_redraw is not None
     assert has_png(pg.plot)
-    assert "test accuracy" in pg.status_text
+    assert_numbers_agree(pg)
     assert not pg.train_button.disabled and pg.stop_button.disabled  # idle again
     # the picture is the trained network's probability map
     image = pg.figure().axes[0].images[0].get_array()
@@ -387,8 +399,11 @@ def test_stop_button_ends_a_threaded_run():
     assert not pg.running
     (run,) = pg.runs
     assert run.history.stopped_early and run.history.epochs_done < 1000
-    assert "Stopped by the Stop button" in pg.status_text
+    assert "stopped after" in pg.status_text
     assert not pg.train_button.disabled and pg.stop_button.disabled
+    assert_numbers_agree(pg)  # title, readout and status agree after Stop too
+    pg.controls["dataset"].value = "circles"  # another dataset: the old readout goes
+    assert pg.readout_text == "" and pg.progress.value == 0
 
 
 def test_threaded_run_finishes_and_draws():

@@ -14,9 +14,10 @@ Conventions every widget class follows:
   widget, while its ``text/plain`` form is a short, fixed sentence. Notebooks checked by
   nbval therefore compare stable text, and a notebook opened without a kernel still says
   what was there.
-* Figures are drawn on a :func:`new_figure` (not managed by pyplot, so safe in a background
-  thread and never shown twice by the inline backend) and put into an ``Output`` with
-  :func:`show_figure`, which replaces the old image in one update (no flicker).
+* Figures are plain ``matplotlib.figure.Figure`` objects or pyplot figures that
+  :func:`show_figure` closes at once (so pyplot never shows them a second time); either
+  way they are turned into a PNG and put into an ``Output`` in one update (no flicker),
+  which works from the training thread too.
 * Headless use (nbval, nbconvert, a plain script): building the widget and calling its
   methods never needs a browser. Each widget offers a programmatic method that runs the
   same code as its buttons and a ``figure()`` method returning a static matplotlib figure of
@@ -26,8 +27,10 @@ Conventions every widget class follows:
 from __future__ import annotations
 
 import base64
+import html
 import io
 import sys
+import time
 from typing import Any
 
 import numpy as np
@@ -90,7 +93,7 @@ class WidgetView:
 
 
 def new_figure(width: float = 9.0, height: float = 3.2) -> Figure:
-    """A matplotlib figure that pyplot does not manage.
+    """A matplotlib figure that pyplot does not manage (used by ``draw.py``).
 
     Safe to draw in a background thread, never displayed twice by the inline backend, and
     freed by the garbage collector (no ``plt.close`` needed). Size in inches.
@@ -151,19 +154,112 @@ def detach(fig: Figure) -> Figure:
     return fig
 
 
-def check_common_settings(s: dict, choices: list[tuple[str, list[str]]]) -> None:
-    """Validate the settings all training widgets share; ValueError names the first bad one.
+def displayable(fig: Figure) -> Figure:
+    """Let IPython show ``fig`` (a figure made without pyplot) as a PNG image.
 
-    s: the widget's settings; choices: (key, allowed names) pairs such as
-    ``("activation", ["relu", ...])``. Also checks ``lr`` > 0, ``beta`` in [0, 1) and
-    ``l2`` >= 0.
+    IPython learns to show matplotlib figures only once pyplot's inline backend has loaded,
+    i.e. after the first pyplot figure of the session; before that a notebook would print
+    just ``<Figure size 1000x400 with 2 Axes>``. A ``_repr_png_`` method on the figure
+    works in every case (a registered formatter, if there is one, takes precedence).
+    Returns ``fig``.
     """
-    for key, allowed in choices:
-        if s[key] not in allowed:
-            raise ValueError(f"{key}={s[key]!r} is not known; use one of {allowed}")
-    if not (isinstance(s["lr"], (int, float)) and np.isfinite(s["lr"]) and s["lr"] > 0):
-        raise ValueError(f"learning rate {s['lr']!r} must be a number > 0, e.g. 0.1")
-    if not (isinstance(s["beta"], (int, float)) and 0 <= s["beta"] < 1):
-        raise ValueError(f"beta={s['beta']!r} must be in [0, 1), e.g. 0.9")
-    if not (isinstance(s["l2"], (int, float)) and np.isfinite(s["l2"]) and s["l2"] >= 0):
-        raise ValueError(f"l2={s['l2']!r} must be a number >= 0 (0 turns it off)")
+    fig._repr_png_ = lambda: figure_png(fig, dpi=round(fig.dpi))
+    return fig
+
+
+def with_choice(choices: list[tuple[str, object]], value) -> list[tuple[str, object]]:
+    """Dropdown ``choices`` plus ``(str(value), value)`` if ``value`` is not among them."""
+    if any(v == value for _, v in choices):
+        return choices
+    return [*choices, (f"{value:g}" if isinstance(value, float) else str(value), value)]
+
+
+def status_html(text: str, error: bool = False) -> str:
+    """A status line as HTML: plain, or in the course's warning colour for an error."""
+    color = "#D55E00" if error else "inherit"
+    return f'<span style="color:{color}">{html.escape(text)}</span>'
+
+
+def parse_hidden(text: str | int | tuple | list) -> tuple[int, ...]:
+    """Hidden layer widths from text like ``"100"`` or ``"128, 64"`` ("" = no hidden layer).
+
+    Also accepts an int or a sequence of ints. Returns a tuple of positive ints.
+    """
+    if isinstance(text, str):
+        items = [t.strip() for t in text.replace(";", ",").split(",")]
+        if items == [""]:
+            items = []
+        if not all(t.isdigit() for t in items):
+            raise ValueError(
+                f"hidden sizes {text!r}: write layer widths separated by commas, e.g. 100 or "
+                "128, 64 (leave empty for no hidden layer)"
+            )
+        sizes = tuple(int(t) for t in items)
+    else:
+        sizes = (text,) if isinstance(text, (int, np.integer)) else tuple(text)
+    if not all(isinstance(n, (int, np.integer)) and n >= 1 for n in sizes):
+        raise ValueError(f"hidden sizes {text!r}: every layer needs at least 1 unit")
+    return tuple(int(n) for n in sizes)
+
+
+class Throttle:
+    """Decides when a redraw is due: at most every ``interval`` seconds, and never spending
+    more than about a quarter of the time on drawing (wait 3x the last redraw's duration).
+
+    The first redraw is due at once, or after ``interval`` seconds with ``wait_first``.
+    """
+
+    def __init__(self, interval: float, *, wait_first: bool = False) -> None:
+        self.interval = interval
+        self.next_time = time.perf_counter() + interval if wait_first else 0.0
+
+    def due(self) -> bool:
+        """True when enough time has passed since the last redraw."""
+        return time.perf_counter() >= self.next_time
+
+    def done(self, started: float) -> None:
+        """Record a redraw that began at ``started`` (a ``time.perf_counter()`` value)."""
+        now = time.perf_counter()
+        self.next_time = now + max(self.interval, 3 * (now - started))
+
+
+def lr_controls(w: Any, value: float, low: int, high: int, css: str) -> tuple[Any, Any, Any]:
+    """A learning-rate box a learner can type into, with a log slider beside it.
+
+    The number typed is the number used (0.5 stays 0.5: a log slider alone would snap it to
+    0.501); moving the slider writes a rounded value (two significant digits) into the box.
+    low, high: the slider's range as powers of ten. css: class prefix of the two widgets.
+    Returns ``(text, slider, box)``: ``text.value`` is the learning rate, ``box`` shows both.
+    """
+    text = w.FloatText(
+        value=value, description="learning rate", style={"description_width": "initial"}
+    )
+    text.layout.width = "190px"
+    slider = w.FloatLogSlider(
+        value=value, base=10, min=low, max=high, step=0.1, readout=False, description=""
+    )
+    slider.layout.width = "160px"
+    syncing = []
+
+    def from_text(change: dict) -> None:
+        if not syncing and change["new"] > 0:
+            syncing.append(True)
+            try:
+                slider.value = change["new"]
+            finally:
+                syncing.pop()
+
+    def from_slider(change: dict) -> None:
+        if not syncing:
+            syncing.append(True)
+            try:
+                text.value = float(f"{change['new']:.2g}")
+            finally:
+                syncing.pop()
+
+    text.observe(from_text, names="value")
+    slider.observe(from_slider, names="value")
+    text.add_class(f"{css}-lr")
+    slider.add_class(f"{css}-lr-slider")
+    set_tooltip(text, "learning rate: how far each update moves the weights (type or slide)")
+    return text, slider, w.HBox([text, slider])

@@ -24,57 +24,19 @@ from matplotlib.figure import Figure
 from ..network import Network
 from ..plots import plot_history
 from ..training import Callback, History, fit
-from ._common import WidgetView, detach, in_kernel, require_widgets, show_figure
+from ._common import (
+    Throttle,
+    WidgetView,
+    detach,
+    in_kernel,
+    require_widgets,
+    show_figure,
+    show_text,
+)
+from ._training import progress_text, show_progress
 
-
-def progress_text(h: History, seconds: float) -> str:
-    """A one-line readout of a run in progress (or finished), e.g.
-
-    ``"epoch 2/5 · step 340/1000 (34%) · loss 0.3121 · train 91.2% · val 92.1% · 1.3 s"``.
-    """
-    epochs = h.settings.get("epochs", 0)
-    total = epochs * h.steps_per_epoch
-    epoch = min(h.epochs_done + 1, epochs) if epochs else h.epochs_done + 1
-    parts = [f"epoch {epoch}/{epochs}"]
-    if total:
-        parts.append(f"step {h.steps_done}/{total} ({100 * h.steps_done / total:.0f}%)")
-    if h.step_loss:
-        parts.append(f"loss {h.step_loss[-1]:.4f}")
-    if h.train_accuracy:
-        parts.append(f"train {100 * h.train_accuracy[-1]:.1f}%")
-    if h.val_accuracy:
-        parts.append(f"val {100 * h.val_accuracy[-1]:.1f}%")
-    parts.append(f"{seconds:.1f} s")
-    return " · ".join(parts)
-
-
-def show_progress(bar, readout, history: History, seconds: float) -> None:
-    """Show how far ``history`` has got: ``bar`` (a FloatProgress from 0 to 1) and
-    ``readout`` (an HTML widget) with :func:`progress_text`."""
-    total = history.settings.get("epochs", 0) * history.steps_per_epoch
-    bar.value = history.steps_done / total if total else 0.0
-    readout.value = html.escape(progress_text(history, seconds))
-
-
-class Throttle:
-    """Decides when a redraw is due: at most every ``interval`` seconds, and never spending
-    more than about a quarter of the time on drawing (wait 3x the last redraw's duration).
-
-    The first redraw is due at once, or after ``interval`` seconds with ``wait_first``.
-    """
-
-    def __init__(self, interval: float, *, wait_first: bool = False) -> None:
-        self.interval = interval
-        self.next_time = time.perf_counter() + interval if wait_first else 0.0
-
-    def due(self) -> bool:
-        """True when enough time has passed since the last redraw."""
-        return time.perf_counter() >= self.next_time
-
-    def done(self, started: float) -> None:
-        """Record a redraw that began at ``started`` (a ``time.perf_counter()`` value)."""
-        now = time.perf_counter()
-        self.next_time = now + max(self.interval, 3 * (now - started))
+__all__ = ["LiveMonitor", "Throttle", "progress_text", "train_live"]
+WAITING = "The curves appear after the first steps."
 
 
 class LiveMonitor(Callback, WidgetView):
@@ -106,11 +68,17 @@ class LiveMonitor(Callback, WidgetView):
         self.redraws = 0
         self.start_time = time.perf_counter()
 
-        self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="progress")
-        self.readout = widgets.HTML("waiting for training to start")
+        self.progress = widgets.FloatProgress(
+            value=0.0, min=0.0, max=1.0, layout={"width": "160px"}
+        )
+        self.readout = widgets.HTML("waiting for training to start", layout={"margin": "0 0 0 8px"})
         self.plot = widgets.Output()
+        show_text(self.plot, WAITING)
         self.widget = widgets.VBox(
-            [widgets.HBox([self.progress, self.readout]), self.plot],
+            [
+                widgets.HBox([self.progress, self.readout], layout={"flex_flow": "row wrap"}),
+                self.plot,
+            ],
         )
         for part, name in [
             (self.widget, "mlp-monitor"),
@@ -129,7 +97,7 @@ class LiveMonitor(Callback, WidgetView):
         self.readout.value = "starting…"
 
     def on_step_end(self, history: History) -> None:
-        if self.throttle.due():
+        if self.throttle.due() and history.steps_done >= 2:  # one point is not a curve yet
             self.update(history)
         elif self.readout_throttle.due():
             started = time.perf_counter()
@@ -170,7 +138,11 @@ class LiveMonitor(Callback, WidgetView):
         return detach(self._curves(self.history if self.history is not None else History()))
 
     def _curves(self, history: History) -> Figure:
-        return plot_history(history, x=self.x, title=self.plot_title)
+        """The curves, with the horizontal axis spanning the whole planned run."""
+        epochs = history.settings.get("epochs", 0)
+        span = epochs * history.steps_per_epoch if self.x == "step" else epochs
+        xlim = (0, span) if span else None
+        return plot_history(history, x=self.x, title=self.plot_title, xlim=xlim, figsize=(8.4, 4.6))
 
 
 def train_live(
