@@ -20,6 +20,7 @@ from mlp_core.widgets.boundary_playground import (
 )
 from mlp_core.widgets.optimizer_playground import (
     OptimizerPlayground,
+    diverged_at,
     exit_step,
     make_2d_optimizer,
     make_surface,
@@ -423,3 +424,29 @@ def test_check_settings_and_sizes():
         check_settings({"dataset": "moon"})
     with pytest.raises(ValueError, match="train_ratio=1"):
         check_settings({"train_ratio": 1})
+
+
+def test_optimizer_figure_says_what_it_plots_and_keeps_the_minima_clear():
+    pg = OptimizerPlayground("saddle")
+    contour, gap = pg.figure().axes[:2]
+    assert gap.get_title().startswith("f − f_min")  # what the right panel plots
+    assert contour.get_legend() is None and gap.get_legend() is not None
+    assert quadratic(1000).formula == "f = ½(x²/1000 + y²)"  # not 1e+03
+    fig = pg.figure()
+    fig.canvas.draw()
+    # the "step" label and the y tick labels stay inside the figure and apart
+    label = gap.xaxis.label.get_window_extent()
+    assert label.y0 >= 0
+    ticks = [t.get_window_extent() for t in gap.get_yticklabels() if t.get_text()]
+    assert all(t.x1 < gap.get_window_extent().x0 + 1 for t in ticks)
+    assert all(t.x0 > contour.get_window_extent().x1 for t in ticks)
+
+
+def test_the_divergence_rule_reads_f_minus_f_min():
+    s = quadratic(10.0)
+    _, losses = run_optimizer(s, SGD(2.5), s.start, 20)  # > 2: grows along y every step
+    step = diverged_at(s, losses)
+    gap = losses - s.f_min
+    assert step is not None and gap[step] > 3 * gap[0] and (gap[1:step] <= 3 * gap[0]).all()
+    _, calm = run_optimizer(s, SGD(0.5), s.start, 20)
+    assert diverged_at(s, calm) is None

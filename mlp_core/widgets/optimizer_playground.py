@@ -27,11 +27,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator, StrMethodFormatter
+from matplotlib.ticker import MaxNLocator
 
-from ..optimizers import SGD, Momentum, Nesterov, NesterovLookAhead
-from ..plots import COLORS
-from ._common import WidgetView, figure_png, require_widgets, show_figure
+from ..checks import check_choice
+from ..divergence import DivergenceRule
+from ..optimizers import OPTIMIZERS, SGD, NesterovLookAhead
+from ..plots import COLORS, plain_log_labels
+from ._common import WidgetView, displayable, require_widgets, show_figure
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def quadratic(kappa: float = 10.0) -> Surface:
     kappa = float(kappa)
     return Surface(
         name="quadratic",
-        formula=f"f = ½(x²/{kappa:.3g} + y²)",
+        formula=f"f = ½(x²/{kappa:.4g} + y²)",  # 1000, not 1e+03
         f=lambda P: 0.5 * (P[..., 0] ** 2 / kappa + P[..., 1] ** 2),
         grad=lambda P: np.stack([P[..., 0] / kappa, P[..., 1]], axis=-1),
         xlim=(-5.0, 5.0),
@@ -164,30 +166,15 @@ OPTIMIZER_LABELS = {
 }
 
 
+# The optimizers of the MNIST networks (the registry), plus the look-ahead form of Nesterov.
+OPTIMIZERS_2D = {**OPTIMIZERS, "nesterov-lookahead": NesterovLookAhead}
+
+
 def make_2d_optimizer(name: str, lr: float, beta: float) -> SGD:
     """A fresh optimizer by name: the keys of ``OPTIMIZER_LABELS``."""
-    if name == "sgd":
-        return SGD(lr)
-    if name == "momentum":
-        return Momentum(lr, beta)
-    if name == "nesterov":
-        return Nesterov(lr, beta)
-    if name == "nesterov-lookahead":
-        return NesterovLookAhead(lr, beta)
-    raise ValueError(f"optimizer={name!r} is not known; use one of {list(OPTIMIZER_LABELS)}")
-
-
-def displayable(fig: Figure) -> Figure:
-    """Let IPython show ``fig`` (a figure made without pyplot) as a PNG image.
-
-    IPython learns to show matplotlib figures only once pyplot's inline backend has loaded,
-    i.e. after the first pyplot figure of the session; before that a notebook would print
-    just ``<Figure size 1000x400 with 2 Axes>``. A ``_repr_png_`` method on the figure
-    works in every case (a registered formatter, if there is one, takes precedence).
-    Returns ``fig``.
-    """
-    fig._repr_png_ = lambda: figure_png(fig, dpi=round(fig.dpi))
-    return fig
+    check_choice(name, OPTIMIZER_LABELS, "optimizer")
+    optimizer = OPTIMIZERS_2D[name]
+    return optimizer(lr) if name == "sgd" else optimizer(lr, beta)
 
 
 # Points this far from the origin count as gone for good; stepping on would overflow.
@@ -232,6 +219,21 @@ def run_optimizer(
     return trajectory, losses
 
 
+def diverged_at(surface: Surface, losses: np.ndarray) -> int | None:
+    """The step at which the course's divergence rule fires on ``f - f_min``, else None.
+
+    The rule of ``mlp_core.divergence`` with no uniform guess (a 2-D surface has none):
+    diverged once ``f - f_min`` is NaN or infinite, or more than 3 times its value at the
+    start. Each step is one "sample" of full weight, so there is no averaging.
+    losses: (steps + 1,) from :func:`run_optimizer`.
+    """
+    rule = DivergenceRule(guess_loss=0.0)
+    for k, gap in enumerate(losses - surface.f_min):
+        if rule.update(float(gap)):
+            return k
+    return None
+
+
 def exit_step(surface: Surface, trajectory: np.ndarray) -> int | None:
     """The first step whose point lies outside the plotted window (or is NaN), else None.
 
@@ -249,7 +251,7 @@ def exit_step(surface: Surface, trajectory: np.ndarray) -> int | None:
     return int(outside[0]) if len(outside) else None
 
 
-FIXED_MARGINS = {"left": 0.07, "right": 0.98, "bottom": 0.13, "top": 0.91}
+FIXED_MARGINS = {"left": 0.075, "right": 0.98, "bottom": 0.15, "top": 0.9}
 OPTIMIZER_COLORS = {
     "sgd": COLORS[0],
     "momentum": COLORS[1],
@@ -262,19 +264,22 @@ def plot_runs(
     surface: Surface,
     runs: dict[str, tuple[np.ndarray, np.ndarray]],
     start: tuple[float, float] | None = None,
+    figsize: tuple[float, float] = (10, 4),
 ) -> Figure:
     """Contour plot with the trajectories (left) and ``f - f_min`` against the step (right).
 
     runs: optimizer name (a key of ``OPTIMIZER_LABELS``) -> ``(trajectory, losses)`` from
-    :func:`run_optimizer`; start: the start point to mark (default ``surface.start``).
+    :func:`run_optimizer`; start: the start point to mark (default ``surface.start``);
+    figsize: (width, height) in inches. The legend sits in the right panel, so that it
+    never covers a minimum of the contour plot.
     A trajectory that leaves the window is drawn up to its first point outside.
     Returns a new matplotlib Figure.
     """
     # Fixed margins instead of new_figure()'s automatic layout: it would double the drawing
     # time, and this figure is redrawn after every slider move.
-    fig = Figure(figsize=(10, 4))
+    fig = Figure(figsize=figsize)
     ax_c, ax_l = fig.subplots(
-        1, 2, width_ratios=[1.25, 1], gridspec_kw=FIXED_MARGINS | {"wspace": 0.22}
+        1, 2, width_ratios=[1.25, 1], gridspec_kw=FIXED_MARGINS | {"wspace": 0.3}
     )
     xs = np.linspace(*surface.xlim, 200)
     ys = np.linspace(*surface.ylim, 160)
@@ -301,13 +306,21 @@ def plot_runs(
         ax_c.plot(*trajectory[:last].T, marker=marker, markersize=3, linewidth=1.2, **line)
         distance = np.maximum(losses[:last] - surface.f_min, 1e-16)  # log scale: keep it > 0
         ax_l.plot(np.arange(last), distance, **line)
-    ax_c.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="x", ylabel="y", title=surface.formula)
+    ax_c.set(xlim=surface.xlim, ylim=surface.ylim)
+    ax_c.set_xlabel("x", fontsize=12, labelpad=0)
+    ax_c.set_ylabel("y", fontsize=12, labelpad=0)
+    ax_c.set_title(surface.formula, fontsize=13)
     ax_c.set_aspect("equal")
-    ax_l.set(yscale="log", xlabel="step", ylabel="f − f_min", title="distance to the minimum")
-    _plain_log_labels(ax_l)
+    ax_l.set(yscale="log")
+    ax_l.set_xlabel("step", fontsize=12, labelpad=1)
+    ax_l.set_title("f − f_min (log scale)", fontsize=13)
+    ax_l.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+    plain_log_labels(ax_l, minor=False)
+    for ax in (ax_c, ax_l):
+        ax.tick_params(labelsize=11)
     ax_l.grid(alpha=0.3)
     if runs:
-        ax_c.legend(loc="lower right", fontsize=8)
+        ax_l.legend(loc="upper right", fontsize=11, framealpha=0.9)
     return displayable(fig)
 
 
@@ -362,7 +375,7 @@ class OptimizerPlayground(WidgetView):
             max=3,
             step=0.05,
             description="κ (quadratic)",
-            readout_format=".3g",
+            readout_format=".4g",
             **slider,
         )
         self.lr_control = w.FloatLogSlider(
@@ -482,26 +495,24 @@ class OptimizerPlayground(WidgetView):
         if not self.runs:
             self.messages.append("Tick at least one optimizer to draw its path.")
         self.status.value = "<br>".join(html.escape(m) for m in self.messages)
-        self._fig = plot_runs(surface, self.runs, start)
+        self._fig = plot_runs(surface, self.runs, start, figsize=(8.2, 3.9))
         show_figure(self.output, self._fig)
 
     @staticmethod
     def _summary(surface: Surface, name: str, trajectory: np.ndarray, losses: np.ndarray) -> str:
         label = OPTIMIZER_LABELS[name]
-        end = exit_step(surface, trajectory)
+        end = diverged_at(surface, losses)
         if end is not None:
             return (
-                f"{label}: diverged at step {end} (it left the plotted area); try a smaller lr or β"
+                f"{label}: diverged at step {end} (f − f_min rose above 3 times its start "
+                "value); try a smaller lr or β"
             )
+        left = exit_step(surface, trajectory)
+        if left is not None:
+            return f"{label}: left the plotted area at step {left}"
         steps = len(trajectory) - 1
         return f"{label}: f − f_min = {losses[-1] - surface.f_min:.3g} after {steps} steps"
 
     def figure(self) -> Figure:
         """The current plot as a matplotlib Figure (end a cell with it to show it)."""
         return self._fig
-
-
-def _plain_log_labels(ax) -> None:
-    """Label a log axis 0.01, 0.1, 1 without minor ticks: much faster to draw than 10⁻²."""
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
-    ax.yaxis.set_minor_locator(NullLocator())
