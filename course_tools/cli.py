@@ -7,7 +7,9 @@
 - ``demo``: the hyperparameter lab and the optimizer playground as a Voila dashboard with
   the code hidden, to project;
 - ``nbgrader OUTDIR``: the course as an nbgrader course directory, for autograding on
-  JupyterHub (``nbgrader.py``, guide in docs/nbgrader.md).
+  JupyterHub (``nbgrader.py``, guide in docs/nbgrader.md);
+- ``site OUTDIR``: the course as a static website built from the notebooks and their saved
+  outputs, offline (``site.py``).
 
 These are not part of the ``mlp_core`` package a learner installs. Problems print one line
 on stderr and exit with 2.
@@ -68,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--course-id", default=None, help="nbgrader's course_id (default: the repo's)")
     g.add_argument(
         "--data-dir", default=None, help="MNIST folder for the autograding kernels (MLP_CORE_DATA)"
+    )
+    w = commands.add_parser("site", help="build the course website from the notebooks' outputs")
+    w.add_argument("outdir", metavar="OUTDIR", help="folder for the site (new, empty or a site)")
+    w.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
+    w.add_argument("--readme", default="README.md", help="the README with the course table")
+    w.add_argument("--mathjax", default=None, help="a MathJax 3 folder to copy (default: bundled)")
+    w.add_argument(
+        "--student-folder",
+        default="student",
+        help="folder of the student edition in the repository, for the Colab and Binder links",
     )
     return parser
 
@@ -173,11 +185,26 @@ def nbgrader_course(args: argparse.Namespace) -> int:
     return 0
 
 
+def site(args: argparse.Namespace) -> int:
+    """Run the ``site`` command; returns the exit code."""
+    from .site import build_site
+
+    report = build_site(args.outdir, args.source, args.readme, args.mathjax, args.student_folder)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    print(
+        f"{len(report.pages)} notebook pages and the course map in {report.seconds:.0f} s; "
+        f"open {report.index} (or: python -m http.server -d {args.outdir})"
+    )
+    return 0
+
+
 COMMANDS = {
     "stamp-notebooks": stamp_notebooks,
     "student-edition": student_edition,
     "demo": demo,
     "nbgrader": nbgrader_course,
+    "site": site,
 }
 
 
