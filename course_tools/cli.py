@@ -4,6 +4,8 @@
   README's badges, from ``course.py``;
 - ``student-edition OUTDIR``: the notebooks with solutions stubbed and outputs cleared
   (``editions.py``);
+- ``learn``: a learner's own copy: the student notebooks copied into the git-ignored
+  ``my-work/`` (never overwriting one already there), then JupyterLab on it (``learner.py``);
 - ``demo``: the hyperparameter lab and the optimizer playground as a Voila dashboard with
   the code hidden, to project;
 - ``nbgrader OUTDIR``: the course as an nbgrader course directory, for autograding on
@@ -56,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder of the student notebooks in that repository (default: OUTDIR)",
     )
+    e.add_argument(
+        "--check", action="store_true", help="only compare with OUTDIR; exit 1 if it is stale"
+    )
+    lrn = commands.add_parser(
+        "learn", help="copy the student notebooks you do not have yet into my-work/, open it"
+    )
+    lrn.add_argument("--root", default=".", help="repository root (holds student/)")
+    lrn.add_argument(
+        "--fresh", default=None, metavar="NOTEBOOK", help="a fresh copy of one notebook (e.g. 03)"
+    )
+    lrn.add_argument("--no-lab", action="store_true", help="only copy; do not start JupyterLab")
     d = commands.add_parser(
         "demo", help="show the hyperparameter lab and optimizer playground as a Voila dashboard"
     )
@@ -121,6 +134,8 @@ def student_edition(args: argparse.Namespace) -> int:
     folder = folder.strip("/")
     repository = args.repository or course.REPOSITORY
     branch = args.branch or course.BRANCH
+    if args.check:
+        return _check_student_edition(args, (repository, branch, folder))
     written = write_edition(args.source, args.outdir, (repository, branch, folder))
     n_exercises = 0
     for path in written:
@@ -135,6 +150,46 @@ def student_edition(args: argparse.Namespace) -> int:
         "(or set --repository, --branch, --colab-folder)."
     )
     return 0
+
+
+def _check_student_edition(args: argparse.Namespace, published: tuple[str, str, str]) -> int:
+    """``student-edition OUTDIR --check``: is OUTDIR what the command would write now?"""
+    import tempfile
+
+    from .editions import student_edition as write_edition
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = {p.name: p.read_bytes() for p in write_edition(args.source, tmp, published)}
+    committed = {p.name: p.read_bytes() for p in Path(args.outdir).glob("*.ipynb")}
+    stale = sorted(n for n in fresh.keys() | committed.keys() if fresh.get(n) != committed.get(n))
+    for name in stale:
+        print(f"{Path(args.outdir) / name}: differs from the instructor edition's stubs")
+    print(
+        f"{len(stale)} of {len(fresh)} student notebooks stale"
+        + (f": run python -m course_tools student-edition {args.outdir}" if stale else "")
+    )
+    return 1 if stale else 0
+
+
+def learn(args: argparse.Namespace) -> int:
+    """Run the ``learn`` command: fill my-work/ from student/ (never overwriting), open it."""
+    import subprocess
+
+    from .learner import WORK_FOLDER, copy_missing, fresh_copy
+
+    root = Path(args.root)
+    if args.fresh:
+        target, old = fresh_copy(root, args.fresh)
+        print(f"{target}: a fresh copy" + (f"; your old one is now {old.name}" if old else ""))
+    copied, kept = copy_missing(root)
+    print(
+        f"{root / WORK_FOLDER}: {len(copied)} notebooks copied from student/, {len(kept)} of "
+        "yours kept as they are (a notebook there is never overwritten; for a fresh copy of "
+        "one: python -m course_tools learn --fresh 03)"
+    )
+    if args.no_lab:
+        return 0
+    return subprocess.call([sys.executable, "-m", "jupyter", "lab", str(root / WORK_FOLDER)])
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -202,6 +257,7 @@ def site(args: argparse.Namespace) -> int:
 COMMANDS = {
     "stamp-notebooks": stamp_notebooks,
     "student-edition": student_edition,
+    "learn": learn,
     "demo": demo,
     "nbgrader": nbgrader_course,
     "site": site,

@@ -23,7 +23,7 @@ BRANCH = "main"
 SETUP_MARKER = "# Course setup"
 _BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 _BINDER_RE = re.compile(r"\[!\[Binder\]\([^)]*\)\]\([^)]*\)")
-README_NOTEBOOK = "notebooks/00_meet_mnist.ipynb"  # the README's badges open the first notebook
+README_NOTEBOOK = "student/00_meet_mnist.ipynb"  # the README's badges: the learner's first notebook
 
 
 def colab_url(notebook: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:

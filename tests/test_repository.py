@@ -15,7 +15,7 @@ def readme_commands():
 
 def test_readme_has_an_open_and_a_test_command_and_ci_runs_the_test_command():
     commands = readme_commands()
-    open_cmd = next(c for c in commands if c.endswith("jupyter lab notebooks/"))
+    open_cmd = next(c for c in commands if c.endswith("python -m course_tools learn"))
     test_cmd = next(c for c in commands if c.endswith("python -m pytest"))
     assert "pip install -r requirements.txt" in open_cmd and "pip install -r" in test_cmd
     assert test_cmd in (ROOT / ".ci" / "run").read_text()
