@@ -401,6 +401,22 @@ def machine_info(have_torch: bool) -> dict:
     return info
 
 
+def import_seconds(repeats: int = 7) -> dict:
+    """Median wall time of ``python -c "import X"`` for numpy and mlp_core, alternating, and
+    whether the download libraries (pooch, requests) are loaded by ``import mlp_core``."""
+    times: dict[str, list[float]] = {"numpy": [], "mlp_core": []}
+    for _ in range(repeats):
+        for module in times:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+            times[module].append(time.perf_counter() - start)
+    probe = "import sys, mlp_core; print(sorted({'pooch', 'requests'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
+    numpy_s, core_s = (statistics.median(times[m]) for m in ("numpy", "mlp_core"))
+    return {"numpy": numpy_s, "mlp_core": core_s, "beyond_numpy": core_s - numpy_s,
+            "download_libraries_loaded": loaded.strip()}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -456,6 +472,12 @@ def main() -> None:
     frameworks = ["mlp_core", "torch"] if have_torch else ["mlp_core"]
     load = os.getloadavg()[0]
     print(f"load average {load:.1f} before starting", file=sys.stderr)
+    imports = import_seconds()
+    print(
+        f"import time (median of 7, new process each): numpy {imports['numpy']:.3f} s, "
+        f"mlp_core {imports['mlp_core']:.3f} s ({imports['beyond_numpy']:.3f} s beyond numpy); "
+        f"download libraries loaded by import mlp_core: {imports['download_libraries_loaded']}"
+    )
     runs: dict[str, dict[str, list[dict]]] = {n: {fw: [] for fw in frameworks} for n in names}
     total, done = args.repeats * len(names) * len(frameworks), 0
     for repeat in range(args.repeats):
@@ -485,6 +507,7 @@ def main() -> None:
     results["gemm"] = gemm
     results["targets"] = check_targets(results, have_torch)
     results["load_average_end"] = os.getloadavg()[0]
+    results["import"] = imports
     print_report(results, have_torch, gemm, args)
     if args.json:
         with open(args.json, "w") as f:
