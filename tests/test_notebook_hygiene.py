@@ -22,7 +22,9 @@ from course_tools.editions import cell_source, find_exercises
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOTEBOOK_KEYS = {"kernelspec", "language_info"}
-CELL_KEYS = {"tags"}  # nbval reads tags such as nbval-ignore-output; nothing else belongs here
+# nbval reads tags such as nbval-ignore-output; an exercise may record its typical wrong
+# answers (course_tools.editions.MISTAKES, proven by tests/test_editions.py); nothing else
+CELL_KEYS = {"tags", "mistakes"}
 NBVAL_MARKER = re.compile(r"^# NBVAL_\w+", re.M)
 
 
