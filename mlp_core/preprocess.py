@@ -20,6 +20,8 @@ position ``(r, c)``. In these coordinates the mean centre of mass of the MNIST d
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 FIELD = 28  # MNIST images are FIELD × FIELD pixels
@@ -87,13 +89,20 @@ def ink_box(ink: np.ndarray, threshold: float = 0.0) -> tuple[int, int, int, int
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
+@functools.lru_cache(maxsize=256)  # the same few sizes come back again and again
 def _resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     """(n_out, n_in) weights that resample a line of n_in pixels to n_out pixels.
 
     Shrinking: area averaging (each output pixel is the mean of the input it covers,
     partly covered pixels counted by the fraction covered). Enlarging: linear
-    interpolation between the two nearest input pixel centres.
+    interpolation between the two nearest input pixel centres. Read-only (it is cached).
     """
+    R = _resample_weights(n_in, n_out)
+    R.flags.writeable = False
+    return R
+
+
+def _resample_weights(n_in: int, n_out: int) -> np.ndarray:
     scale = n_in / n_out  # input pixels per output pixel
     if n_out <= n_in:
         edges = np.arange(n_out + 1) * scale  # output pixel i covers [edges[i], edges[i+1])

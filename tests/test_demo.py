@@ -3,7 +3,8 @@
 The test runs the documented command on a free port (Jupyter's config and state in a
 temporary folder), opens the page in headless Chromium and checks what a class would see:
 the explorer's controls and the optimizer playground's picture, no code. Then it trains one
-small network from the controls, so the dashboard is shown to work, not just to render.
+small network from the controls, so the dashboard is shown to work, not just to render, and
+draws a stroke on the draw-a-digit canvas, which must answer.
 Without Voila, Chromium or Playwright the test is skipped, unless
 ``MLP_CORE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which makes that a failure.
 """
@@ -47,6 +48,7 @@ def test_demo_without_voila_says_how_to_install_it(capsys, monkeypatch):
 def test_the_dashboard_is_shipped_and_shows_both_widgets():
     text = DASHBOARD.read_text(encoding="utf-8")
     assert "HyperparameterExplorer(" in text and "OptimizerPlayground(" in text
+    assert "DigitCanvas(" in text
 
 
 @pytest.fixture
@@ -107,6 +109,17 @@ def test_demo_serves_the_lab_without_code_and_it_trains(dashboard):
             expect(page.locator(".mlp-explorer-status")).to_contain_text("Run 1 finished")
             expect(page.locator(".mlp-explorer-table tbody tr")).to_have_count(1)
             expect(page.locator(".mlp-explorer-plot img")).to_have_count(1)
+
+            # the draw-a-digit canvas (an anywidget) works in Voila too: one stroke
+            canvas = page.locator("canvas.mlp-draw-canvas")
+            canvas.scroll_into_view_if_needed()
+            box = canvas.bounding_box()
+            x = box["x"] + box["width"] / 2
+            page.mouse.move(x, box["y"] + 0.2 * box["height"])
+            page.mouse.down()
+            page.mouse.move(x, box["y"] + 0.8 * box["height"], steps=8)
+            page.mouse.up()
+            expect(page.locator(".mlp-draw-status")).to_contain_text("Preprocessed input:")
             page.screenshot(path=ARTIFACTS / "demo-dashboard.png", full_page=True)
         finally:
             browser.close()
