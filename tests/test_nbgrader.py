@@ -3,9 +3,10 @@
 The unit tests need no nbgrader. ``test_nbgrader_*`` run the real nbgrader: it needs
 Python >= 3.11 and pins JupyterLab < 5 and Notebook < 8, which must not constrain a learner's
 install, so it lives in its own virtual environment, built once and kept under
-``build/test-envs/`` (git-ignored), named after the requirement and the Python that built it;
-delete the folder to rebuild. The notebooks' kernels still run this interpreter (the course's
-own environment), through a kernel spec on ``JUPYTER_PATH``.
+``build/test-envs/`` (git-ignored; ``MLP_CORE_TEST_ENVS`` moves it), named after the
+requirement and the Python that built it; delete the folder to rebuild. The notebooks'
+kernels still run this interpreter (the course's own environment), through a kernel spec on
+``JUPYTER_PATH``.
 
 Every assignment is generated. Three are autograded, each with three submissions: the
 release copy unchanged (must score 0), the source with the solutions (full marks) and the
@@ -45,7 +46,8 @@ from course_tools.nbgrader import (
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NBGRADER_REQUIREMENTS = ["nbgrader>=0.9.6"]
-ENVS = ROOT / "build" / "test-envs"
+# Where the nbgrader environment is kept between runs; CI can point this outside its clone.
+ENVS = Path(os.environ.get("MLP_CORE_TEST_ENVS", ROOT / "build" / "test-envs"))
 
 # Recorded wrong answers of the exercise checks: (the solution line, the wrong line). Each
 # picks the notebook (assignment) whose exercise holds that line; its check names the mistake.
@@ -410,7 +412,10 @@ def test_nbgrader_autogrades_release_solution_and_wrong_answer(graded):
         assert subs["solution"]["score"] == full, (name, subs["solution"])
         wrong = subs["wrong"]
         assert wrong["score"] < full, (name, wrong)
-        assert wrong["cells"][graded["wrong_ids"][name]] == 0, (name, wrong)
+        # exactly the exercise with the wrong answer loses its point
+        wrong_id = graded["wrong_ids"][name]
+        assert wrong["cells"][wrong_id] == 0, (name, wrong)
+        assert all(score == 1 for g, score in wrong["cells"].items() if g != wrong_id), wrong
         report.append(
             f"{name}: release {subs['unchanged']['score']:g}, "
             f"solution {subs['solution']['score']:g}, wrong answer {wrong['score']:g} of {full:g}"
