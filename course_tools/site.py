@@ -28,6 +28,7 @@ and Furo and run in the browser. Open ``OUTDIR/index.html`` directly, or serve i
 from __future__ import annotations
 
 import copy
+import html
 import io
 import json
 import re
@@ -221,6 +222,21 @@ def _repository_links(markdown: str, folder: str, notebooks: set[str]) -> str:
     return _LINK_RE.sub(fix, markdown)
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _widget_fallback(output: dict) -> None:
+    """Show a widget output as its saved text/plain fallback, in a note that wraps (the
+    widget itself needs a running kernel; a static page cannot show it)."""
+    data = output.get("data", {})
+    if WIDGET_VIEW not in data or "text/plain" not in data:
+        return
+    plain = data["text/plain"]
+    plain = plain if isinstance(plain, str) else "".join(plain)
+    note = f'<p class="widget-fallback">{html.escape(plain)}</p>'
+    output["data"] = {"text/html": note, "text/plain": plain}
+
+
 def site_notebook(
     nb: dict,
     notebook: str,
@@ -231,7 +247,8 @@ def site_notebook(
 
     notebook: the student edition's path in the repository, for the launch links. The
     Colab badge of the first cell becomes the launch links (or they are put first, if
-    there is no badge), the setup cell is tagged to be left out, and each exercise cell
+    there is no badge), the setup cell is tagged to be left out, widget outputs become
+    their plain-text fallback, and each exercise cell
     shows its stubbed code and is followed by a markdown cell with the solution collapsed.
     With ``repository_folder`` (the notebooks' folder in the repository), relative links to
     files that are not among ``notebooks`` (the site's notebook file names) go to GitHub.
@@ -256,6 +273,8 @@ def site_notebook(
         if cell["cell_type"] != "code":
             continue
         source = cell_source(cell)
+        for output in cell.get("outputs", []):
+            _widget_fallback(output)
         if source.startswith(course.SETUP_MARKER):
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             if SETUP_TAG not in tags:
@@ -282,7 +301,7 @@ def index_markdown(title: str, intro: str, pages: list[Page]) -> str:
     lines += ["| # | notebook | in one line | runs in |", "|---|---|---|---|"]
     for page in pages:
         number = _stem(page.path)[0]
-        name = page.row.title if page.row else page.title
+        name = page.row.title if page.row else re.sub(r"^\d+\s*·\s*", "", page.title)
         summary = page.row.summary if page.row else "—"
         runtime = page.row.runtime if page.row else "—"
         lines.append(f"| {number} | [{name}]({page.path.name}) | {summary} | {runtime} |")
@@ -351,8 +370,13 @@ details.solution {
 }
 details.solution > summary { cursor: pointer; font-weight: 600; padding: 0.4rem 0; }
 details.solution[open] > summary { border-bottom: 1px solid var(--color-background-border); }
-/* Outputs: keep long text lines scrollable, figures within the column. */
+/* Nothing clipped at 1024 px: long code and output lines wrap, figures fit the column. */
+div.cell pre, details.solution pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 div.cell_output img { max-width: 100%; height: auto; }
+p.widget-fallback {
+  border-left: 4px solid var(--color-brand-primary); background: var(--color-background-secondary);
+  margin: 0.5rem 0; padding: 0.5rem 0.75rem; font-style: italic;
+}
 """
 
 

@@ -368,22 +368,23 @@ def test_search_finds_a_notebook(site, base_url, browser):
 
 def test_screenshots_of_the_index_and_a_page_with_maths_and_a_figure(site, base_url, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    visit = Visit(browser, base_url + "index.html")
+    # A fresh window: no search terms highlighted from the search test.
+    fresh = browser.browser.new_context(viewport={"width": 1024, "height": 768})
     try:
+        visit = Visit(fresh, base_url + "index.html")
         visit.page.screenshot(path=str(ARTIFACTS / "site-index.png"))
-    finally:
         visit.close()
-    # The first notebook page with typeset maths and a whole figure in one screen.
-    for page in site.pages:
-        visit = Visit(browser, base_url + page.name)
-        try:
+        # The first notebook page with typeset maths and a whole figure in one screen.
+        for page in site.pages:
+            visit = Visit(fresh, base_url + page.name)
             top = visit.page.evaluate(FIND_MATHS_AND_FIGURE)
-            if top is None:
-                continue
-            visit.page.evaluate(f"() => window.scrollTo(0, {top})")
-            visit.page.screenshot(path=str(ARTIFACTS / "site-notebook.png"))
-            assert visit.page.evaluate(MATHS_AND_FIGURE_IN_VIEW), page.name
-            return
-        finally:
+            if top is not None:
+                visit.page.evaluate(f"() => window.scrollTo(0, {top})")
+                visit.page.screenshot(path=str(ARTIFACTS / "site-notebook.png"))
+                assert visit.page.evaluate(MATHS_AND_FIGURE_IN_VIEW), page.name
+                assert visit.errors == [] and visit.blocked == []
+                return
             visit.close()
-    pytest.fail("no notebook page has maths and a figure within one screen")
+        pytest.fail("no notebook page has maths and a figure within one screen")
+    finally:
+        fresh.close()
