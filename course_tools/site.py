@@ -46,10 +46,11 @@ SETUP_TAG = "remove-cell"  # myst-nb drops cells with this tag from the page
 
 # The README's course table: "| # | notebook | in one line | runs in |" and its rows.
 _TABLE_HEADER = re.compile(r"^\|\s*#\s*\|\s*notebook\s*\|", re.IGNORECASE)
-# Files of MathJax 3 the pages need: the combined TeX/CHTML component, its fonts, and what
-# it loads on demand (TeX extensions, the menu, accessibility, the speech rule engine).
+# MathJax 3 as the pages use it: the combined TeX/CHTML component, its fonts, and all it may
+# load on demand (TeX extensions, the menu, the accessibility explorer with its MathML input
+# and speech rules). Left out: the other combined components and the SVG output.
 _MATHJAX_ENTRY = "tex-chtml.js"
-_MATHJAX_PARTS = ("input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y", "sre")
+_MATHJAX_SKIP = ("tex-*.js", "mml-*.js", "node-main.js", "latest.js", "svg.js", "svg")
 
 
 @dataclass(frozen=True)
@@ -414,11 +415,8 @@ def _copy_mathjax(source: Path | None, target: Path) -> None:
             f"--mathjax {source}: no {_MATHJAX_ENTRY} in it; give a MathJax 3 folder "
             "(npm's mathjax@3 has it in es5/)"
         )
-    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*_MATHJAX_SKIP))
     shutil.copy2(source / _MATHJAX_ENTRY, target / _MATHJAX_ENTRY)
-    for part in _MATHJAX_PARTS:
-        if (source / part).is_dir():
-            shutil.copytree(source / part, target / part)
 
 
 def _prepare_outdir(outdir: Path, source: Path) -> None:
