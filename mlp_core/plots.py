@@ -57,7 +57,7 @@ COURSE_STYLE = {
 SPLIT_STYLES = {"train": "-", "validation": "--", "test": ":"}
 X_AXIS_LABELS = {
     "epoch": "epoch",
-    "step": "step (one weight update per batch)",
+    "step": "step (one update per batch)",
     "seconds": "training time (s)",
 }
 
@@ -114,6 +114,7 @@ def plot_history(
     colors: Sequence[str] | None = None,
     figsize: tuple[float, float] | None = None,
     xlim: tuple[float, float] | None = None,
+    legend_columns: int | None = None,
 ) -> Figure:
     """Training curves of one or more runs, one subplot per metric, side by side.
 
@@ -129,7 +130,8 @@ def plot_history(
     colors: one colour per run (default: the course colours in turn), so a caller can keep a
         run's colour while other runs come and go. figsize: (width, height) in inches
         (default 6 per subplot by 5.2). xlim: the horizontal range (default: the data's),
-        e.g. the whole planned run while it is still training.
+        e.g. the whole planned run while it is still training. legend_columns: columns of
+        the runs' legend (default: one for up to three runs, else two).
 
     A run whose loss became NaN or infinite is marked with an "×" at the top of each
     subplot where it stopped, and "diverged" in its legend entry. Empty runs are allowed.
@@ -198,7 +200,7 @@ def plot_history(
                 ax.text(0.5, 0.5, "no data yet", transform=ax.transAxes, ha="center", va="center")
         # The figure's legend: the colour of each run, in two columns from four runs on
         # (so it never gets taller than the plots).
-        columns = 1 if len(run_handles) < 4 else 2
+        columns = legend_columns or (1 if len(run_handles) < 4 else 2)
         fig.legend(handles=run_handles, loc="outside lower center", frameon=False, ncols=columns)
         if title is None:
             per = {"epoch": "per epoch", "step": "per step", "seconds": "over training time"}[x]

@@ -41,6 +41,7 @@ from helpers import (
 )
 
 HERE = Path(__file__).resolve().parent
+TITLE_CELL = 6  # the notebook's cell that prints the boundary playground's title
 
 
 def _missing() -> str | None:
@@ -91,6 +92,12 @@ def lab(tmp_path, mnist_dir):
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"checkForUpdates": False, "fetchNews": "false"})
+    )
+    # Keep every cell in the page (JupyterLab 4 would detach cells scrolled out of view).
+    notebook_settings = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    notebook_settings.mkdir(parents=True)
+    (notebook_settings / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none"})
     )
     env = jupyter_env(
         tmp_path,
@@ -162,6 +169,68 @@ def _wait_for_rows(page, n: int) -> None:
     )
 
 
+# Elements of a widget that scroll or stick out to the right of the notebook's output area.
+OVERFLOW_JS = """root => {
+    const describe = el => {
+        const name = el.tagName.toLowerCase();
+        if (!el.className || el.className.baseVal !== undefined) return name;
+        return name + "." + String(el.className).trim().split(/\\s+/).slice(0, 3).join(".");
+    };
+    const area = root.closest(".jp-OutputArea-output") || root.parentElement;
+    const limit = area.getBoundingClientRect().right + 1;
+    const bad = [];
+    for (const el of [root, ...root.querySelectorAll("*")]) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0) continue;  // hidden
+        const overflow = getComputedStyle(el).overflowX;  // visible: caught by the right edge
+        if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && overflow !== "visible") {
+            const how = overflow === "hidden" || overflow === "clip" ? " clips: " : " scrolls: ";
+            bad.push(describe(el) + how + el.scrollWidth + " > " + el.clientWidth);
+        }
+        if (box.right > limit) bad.push(describe(el) + " right edge " + box.right + " > " + limit);
+    }
+    return bad;
+}"""
+
+
+def _assert_fits(page, selector: str) -> None:
+    """Nothing in the widget scrolls, clips or sticks out horizontally."""
+    bad = page.locator(selector).first.evaluate(OVERFLOW_JS)
+    assert bad == [], f"{selector} does not fit: {bad[:8]}"
+
+
+def _screenshot(page, selector: str, name: str) -> None:
+    """A picture of the whole widget: the page is made tall for a moment (JupyterLab scrolls
+    the notebook inside the page, so a widget taller than the window would be cut off)."""
+    page.set_viewport_size({"width": 1024, "height": 4000})
+    try:
+        page.locator(selector).first.screenshot(path=ARTIFACTS / name)
+    finally:
+        page.set_viewport_size({"width": 1024, "height": 768})
+
+
+def _percents(text: str) -> list[str]:
+    return re.findall(r"\d+\.\d%", text)
+
+
+def _run_cell(page, index: int) -> None:
+    page.evaluate(
+        """i => { const nb = window.jupyterapp.shell.currentWidget.content;
+                  nb.activeCellIndex = i;
+                  return window.jupyterapp.commands.execute('notebook:run-cell'); }""",
+        index,
+    )
+
+
+def _run_colours(page) -> dict[str, str]:
+    """Run number -> the colour of its square in the explorer's table."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll(
+               '.mlp-explorer-table tbody tr td:first-child')].map(td => [
+               td.innerText.trim().replace(/^\\W+/, ''), td.querySelector('span').style.color]))"""
+    )
+
+
 def test_explorer_and_playground_in_jupyterlab(lab):
     from playwright.sync_api import expect, sync_playwright
 
@@ -173,13 +242,15 @@ def test_explorer_and_playground_in_jupyterlab(lab):
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 2200})
+            # a projector-sized laptop screen, with JupyterLab's file browser open
+            page = browser.new_page(viewport={"width": 1024, "height": 768})
             page.set_default_timeout(TIMEOUT_MS)
             timeline.mark("browser started")
             page.goto(f"{base}/lab/tree/explorer.ipynb?reset&token={token}")
             # The toolbar says "idle" before the kernel is connected; the status bar does not.
             page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for()
             timeline.mark("kernel idle")
+            expect(page.locator(".jp-FileBrowser")).to_be_visible()
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
             train = page.locator("button.mlp-explorer-train")
             train.wait_for()
@@ -246,7 +317,27 @@ def test_explorer_and_playground_in_jupyterlab(lab):
             )
             expect(page.locator(".mlp-explorer-details img")).to_have_count(2)
             timeline.mark("run 2 chosen: confusion matrix and digits shown")
-            page.locator(".mlp-explorer").screenshot(path=ARTIFACTS / "browser-explorer.png")
+            expect(page.locator(".mlp-explorer-test")).to_be_enabled()
+            expect(page.locator(".mlp-explorer-table")).not_to_contain_text("%</td>")
+            page.locator(".mlp-explorer-test").click()  # the test set, looked at on request
+            expect(page.locator(".mlp-explorer-status")).to_contain_text("on the test set")
+
+            # --- explorer: six quick runs more (nine in all); each keeps its colour
+            page.locator(".mlp-explorer-batch-size select").select_option("32")
+            page.locator(".mlp-explorer-epochs .noUi-handle").press("Home")
+            page.locator(".mlp-explorer-n-train .noUi-handle").press("Home")
+            colours = _run_colours(page)
+            for n in range(4, 10):
+                train.click()
+                _wait_for_rows(page, n)
+                expect(train).to_be_enabled()
+                now = _run_colours(page)
+                assert {k: now[k] for k in colours} == colours, "a run changed colour"
+                colours = now
+            assert len(set(colours.values())) == 8  # runs 1 and 9 share the first colour
+            timeline.mark("runs 4-9: every run kept its colour")
+            _assert_fits(page, ".mlp-explorer")
+            _screenshot(page, ".mlp-explorer", "browser-explorer.png")
 
             # --- optimizer playground: move the learning-rate slider
             playground_img = ".mlp-opt-plot img"
@@ -262,8 +353,40 @@ def test_explorer_and_playground_in_jupyterlab(lab):
             assert after != before
             assert readout.inner_text() != old_lr
             timeline.mark(f"playground: lr {old_lr} -> {readout.inner_text()}, image changed")
-            page.locator(".mlp-opt").screenshot(path=ARTIFACTS / "browser-playground.png")
-            page.locator(".mlp-monitor").screenshot(path=ARTIFACTS / "browser-monitor.png")
+            _assert_fits(page, ".mlp-opt")
+            _screenshot(page, ".mlp-opt", "browser-playground.png")
+            _assert_fits(page, ".mlp-monitor")
+            _screenshot(page, ".mlp-monitor", "browser-monitor.png")
+
+            # --- boundary playground: a run, then a long run stopped; the figures agree
+            boundary_train = page.locator("button.mlp-bnd-train")
+            status, readout = page.locator(".mlp-bnd-status"), page.locator(".mlp-bnd-readout")
+            boundary_train.click()
+            expect(status).to_contain_text("Run 1: 40 of 40 epochs")
+            expect(boundary_train).to_be_enabled()
+            assert _percents(status.inner_text()) == _percents(readout.inner_text())
+            assert len(_percents(status.inner_text())) == 2
+            _assert_fits(page, ".mlp-bnd")
+            _screenshot(page, ".mlp-bnd", "browser-boundary.png")
+            page.locator(".mlp-bnd-batch-size select").select_option("1")
+            page.locator(".mlp-bnd-epochs .noUi-handle").press("End")  # 1000 epochs
+            boundary_train.click()
+            expect(readout).to_contain_text(re.compile(r"of 1000 epochs"))
+            page.locator("button.mlp-bnd-stop").click()
+            expect(status).to_contain_text("Run 2: stopped after")
+            expect(boundary_train).to_be_enabled()
+            said = _percents(status.inner_text())
+            assert said == _percents(readout.inner_text()) and len(said) == 2
+            done = re.search(r"\d+ of 1000 epochs( \+ \d+ steps?)?", status.inner_text())
+            assert done and done.group(0) in readout.inner_text()
+            _run_cell(page, TITLE_CELL)  # the picture's title, printed by the kernel
+            title = page.locator(".jp-OutputArea-output", has_text="TITLE:")
+            expect(title).to_contain_text(done.group(0))
+            assert _percents(title.inner_text()) == said
+            timeline.mark("boundary: title, status and readout agree after a run and a Stop")
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "browser-failure.png", full_page=True)
+            raise
         finally:
             browser.close()
     timeline.mark("browser closed")

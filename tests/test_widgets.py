@@ -104,8 +104,8 @@ def test_train_button_records_a_run_with_the_chosen_settings(explorer, small):
     assert explorer.rows()[0]["test_accuracy"] is None
     assert len(png_outputs(explorer.plot)) == 1
     # choosing the run in "show run" draws its confusion matrix and the wrong digits
-    assert explorer.select.value is None and explorer.shown_confusion is None
-    assert explorer.select.options[0] == ("choose a run", None)  # what "show run" shows
+    assert explorer.select.value == 0 and explorer.shown_confusion is None
+    assert explorer.select.options[0] == ("choose a run", 0)  # what "show run" shows
     assert explorer.test_button.disabled  # no run chosen yet
     explorer.select.value = 1
     assert len(png_outputs(explorer.details)) == 2
@@ -142,7 +142,7 @@ def test_every_run_is_kept_and_overlaid_with_a_legend(explorer):
     assert {f"{name}: train" for name in legend} <= {ln.get_label() for ln in loss_ax.get_lines()}
     plt.close(fig)
     # the newest run is listed first in "show run"
-    assert [value for _, value in explorer.select.options] == [None, 2, 1]
+    assert [value for _, value in explorer.select.options] == [0, 2, 1]
 
 
 def test_curves_are_redrawn_while_a_run_trains(small):
@@ -158,7 +158,11 @@ def test_curves_are_redrawn_while_a_run_trains(small):
     explorer._draw_curves = spy
     explorer.run(epochs=3, n_train=300)
     assert drawn and drawn[0] == ("784-8-10 relu sgd lr=0.1 bs=32 n=300", 1)
-    assert "epoch 3/3 · step 30/30 (100%)" in explorer.readout.value
+    # after the run the readout shows the run's final numbers, as the status line does
+    assert explorer.readout.value.startswith("Run 1: 3 epochs · train ")
+    run = explorer.runs[0]
+    assert f"validation {100 * run.val_accuracy:.2f}%" in explorer.readout.value
+    assert f"validation {100 * run.val_accuracy:.2f}%" in explorer.status_text
     assert explorer.progress.value == pytest.approx(1.0)
 
 
@@ -184,6 +188,8 @@ def test_a_typed_learning_rate_is_used_as_typed(explorer):
     explorer.controls["lr"].value = 0.25
     assert explorer.lr_slider.value == pytest.approx(0.25)
     assert explorer.controls["lr"].value == 0.25  # and the slider did not write it back
+    explorer.lr_slider.value = 10 ** round(np.log10(0.25), 1)  # a browser snaps it: 0.251
+    assert explorer.controls["lr"].value == 0.25  # the typed value stays
 
 
 def test_runs_keep_their_colour_while_shown(explorer):
@@ -320,7 +326,7 @@ def test_threaded_run_from_the_button(small):
 def test_clear_runs(explorer):
     explorer.run()
     explorer.clear_button.click()
-    assert explorer.runs == [] and explorer.select.options == (("choose a run", None),)
+    assert explorer.runs == [] and explorer.select.options == (("choose a run", 0),)
     assert table_rows(explorer) == 0 and "No runs yet" in explorer.table.value
     assert explorer.plot.outputs == () and explorer.details.outputs == ()
     with pytest.raises(ValueError, match="no runs yet"):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import sys
 import time
 from typing import Any
@@ -234,11 +235,11 @@ def lr_controls(w: Any, value: float, low: int, high: int, css: str) -> tuple[An
     text = w.FloatText(
         value=value, description="learning rate", style={"description_width": "initial"}
     )
-    text.layout.width = "190px"
+    text.layout.width = "185px"
     slider = w.FloatLogSlider(
         value=value, base=10, min=low, max=high, step=0.1, readout=False, description=""
     )
-    slider.layout.width = "160px"
+    slider.layout.width = "100px"
     syncing = []
 
     def from_text(change: dict) -> None:
@@ -250,6 +251,10 @@ def lr_controls(w: Any, value: float, low: int, high: int, css: str) -> tuple[An
                 syncing.pop()
 
     def from_slider(change: dict) -> None:
+        # Ignore the slider snapping the typed value to its grid (0.03 -> 0.0316): that
+        # moves it by less than half a step; a learner's move is a whole step or more.
+        if text.value > 0 and abs(math.log10(change["new"] / text.value)) < 0.6 * slider.step:
+            return
         if not syncing:
             syncing.append(True)
             try:

@@ -97,7 +97,7 @@ def make_controls(w: Any, start: dict, n_available: int) -> tuple[dict, Any, Any
             placeholder="e.g. 100 or 128, 64",
             continuous_update=False,
             style=wide,
-            layout={"width": "230px"},
+            layout={"width": "290px"},
         ),
         "activation": w.Dropdown(
             options=list(HIDDEN_ACTIVATIONS), value=start["activation"], description="activation"
@@ -137,7 +137,9 @@ def make_controls(w: Any, start: dict, n_available: int) -> tuple[dict, Any, Any
             value=start["seed"], min=0, max=10**6, description="seed", layout={"width": "160px"}
         ),
     }
-    for name, control in c.items():
+    for name, control in c.items():  # two controls side by side in a 600-pixel notebook
+        if name not in ("lr", "seed", "hidden"):
+            control.layout.width = "290px"
         if name != "lr":
             control.add_class(f"mlp-explorer-{name.replace('_', '-')}")
         if name in TOOLTIPS:

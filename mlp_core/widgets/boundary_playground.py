@@ -341,7 +341,7 @@ class BoundaryPlayground(TrainingWidget):
         self._data: tuple | None = None
         self._picture: BoundaryFigure | None = None
 
-        wide = {"style": {"description_width": "110px"}, "layout": w.Layout(width="300px")}
+        wide = {"style": {"description_width": "110px"}, "layout": w.Layout(width="290px")}
         slider = {"continuous_update": False, **wide}
         lr, lr_slider, lr_box = lr_controls(w, start["lr"], -3, 1, "mlp-bnd")
         lr.style = {"description_width": "110px"}
@@ -388,11 +388,11 @@ class BoundaryPlayground(TrainingWidget):
             (self.plot, "plot"),
         ]:
             part.add_class(f"mlp-bnd-{name}")
-        # Columns of controls (data, network, training), 300 pixels each, side by side when
+        # Columns of controls (data, network, training), 290 pixels each, side by side when
         # there is room and one below the other when not (JupyterLab with the file browser
         # open leaves about 650 pixels).
-        lr_box.layout.width = "300px"
-        lr.layout.width = "200px"
+        lr_box.layout.width = "290px"
+        lr.layout.width = "190px"
         lr_slider.layout.width = "95px"
         c = self.controls
         columns = [

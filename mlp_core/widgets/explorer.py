@@ -1,21 +1,17 @@
 """The hyperparameter explorer: train small networks from a panel of controls, compare runs.
 
-Pick the hidden layer sizes, activation, loss, initialisation, optimizer and its beta,
-learning rate, batch size, L2 strength, epochs and training-set size, then press **Train**.
-Every run is kept: its curves are overlaid on the earlier ones in a colour of its own (the
-legend names its settings) and it gets a row in the table of runs (what happened, final
-train and validation accuracy, seconds). Choosing a run in "show run" draws its confusion
-matrix and the validation digits it got wrong. The test accuracy stays hidden until
-"evaluate on test" is pressed for the chosen run: the test set is for the end, once the
-settings have been chosen by validation accuracy (and the explorer counts the looks).
+Set the layers, activation, loss, initialisation, optimizer, learning rate, batch size, L2,
+epochs and training-set size, then press **Train**. Every run is kept: its curves join the
+earlier ones in a colour of its own, and the table of runs says what happened (epochs, where
+it diverged or stopped), its train and validation accuracy and seconds. "show run" draws a
+run's confusion matrix and wrong validation digits. The test accuracy stays hidden until
+"evaluate on test" is pressed for the chosen run: the test set is for the end, after the
+settings have been chosen by validation accuracy (the explorer counts the looks).
 
-A run whose loss blows up (a learning rate far too high) stops with ``fit``'s message saying
-at which step it diverged; the earlier runs stay, and the kernel is fine.
-
-Training runs in a background thread (see ``_training.py``), so the page stays responsive
-and **Stop** works. Without a browser, ``explorer.run(lr=0.05, ...)`` runs the same code as
-the Train button (and waits for it), ``explorer.figure()`` returns the curves of the runs as
-a static figure and ``explorer.evaluate_on_test(number)`` measures one run's test accuracy.
+Training runs in a background thread (``_training.py``), so Stop works. Without a browser,
+``explorer.run(lr=0.05, ...)`` runs the Train button's code and waits for it,
+``explorer.figure()`` returns the curves as a static figure and
+``explorer.evaluate_on_test(number)`` measures one run's test accuracy.
 """
 
 from __future__ import annotations
@@ -30,28 +26,14 @@ from ..network import Network
 from ..optimizers import make_optimizer
 from ..plots import describe
 from ..training import History, evaluate, fit
+from . import _explorer_runs as record
 from ._common import detach, parse_hidden, require_widgets, show_figure, show_text
-from ._explorer_runs import (
-    MAX_OVERLAY,
-    LiveCurves,
-    Run,
-    curves_figure,
-    details_figures,
-    seconds_text,
-    table_html,
-    table_rows,
-)
+from ._explorer_runs import MAX_OVERLAY, Run
 from ._explorer_settings import DEFAULTS, check_settings, make_controls, prepare_data
-from ._training import TrainingWidget, show_progress
+from ._training import TrainingWidget, show_progress, what_happened
 
-__all__ = [
-    "DEFAULTS",
-    "MAX_OVERLAY",
-    "HyperparameterExplorer",
-    "Run",
-    "check_settings",
-    "parse_hidden",
-]
+__all__ = ["DEFAULTS", "MAX_OVERLAY", "HyperparameterExplorer", "Run", "check_settings"]
+__all__ += ["parse_hidden"]  # re-exported: tests and notebooks import them from here
 CHOOSE = "Choose a run in 'show run' to see its confusion matrix and wrong digits."
 
 
@@ -109,10 +91,8 @@ class HyperparameterExplorer(TrainingWidget):
         self.progress = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout={"width": "160px"})
         self.readout = w.HTML("", layout={"margin": "0 0 0 8px"})
         self.plot = w.Output()
-        self.table = w.HTML(table_html(self.runs))
-        self.select = w.Dropdown(
-            options=[("choose a run", None)], value=None, description="show run"
-        )
+        self.table = w.HTML(record.table_html(self.runs))
+        self.select = w.Dropdown(options=[("choose a run", 0)], value=0, description="show run")
         self.test_button = w.Button(description="evaluate on test", icon="flask", disabled=True)
         self.details = w.Output()
         self.select.observe(self._on_select, names="value")
@@ -155,7 +135,7 @@ class HyperparameterExplorer(TrainingWidget):
 
         ``test_accuracy`` is None until the run has been evaluated on the test set.
         """
-        return table_rows(self.runs)
+        return record.table_rows(self.runs)
 
     def figure(self) -> Figure:
         """The curves of the newest runs (up to 8) as a static figure.
@@ -165,7 +145,7 @@ class HyperparameterExplorer(TrainingWidget):
         """
         if not self.runs:
             raise ValueError("there are no runs yet: press Train or call explorer.run() first")
-        return detach(curves_figure([(r.number, r.label, r.history) for r in self.runs]))
+        return detach(record.curves_figure([(r.number, r.label, r.history) for r in self.runs]))
 
     def show_run(self, number: int) -> None:
         """Show the confusion matrix and misclassified validation digits of run ``number``."""
@@ -178,7 +158,7 @@ class HyperparameterExplorer(TrainingWidget):
         if run.history.diverged:
             show_text(self.details, f"Run {number} {run.note}: its weights are not usable.")
             return
-        figs = details_figures(run, self._data)
+        figs = record.details_figures(run, self._data)
         if not figs:
             show_text(self.details, f"Run {number}: there is no validation data to look at.")
             return
@@ -201,7 +181,7 @@ class HyperparameterExplorer(TrainingWidget):
             self.test_looks += 1
             run.test_looked_at = self.test_looks
             run.test_accuracy = evaluate(run.net, self._data["X_test"], self._data["y_test"])[1]
-        self.table.value = table_html(self.runs)
+        self.table.value = record.table_html(self.runs)
         self._set_status(
             f"Run {number} on the test set: {100 * run.test_accuracy:.2f}%. Runs looked at on "
             f"test so far: {self.test_looks}. Choose settings by validation, not by this number."
@@ -210,11 +190,11 @@ class HyperparameterExplorer(TrainingWidget):
 
     # --------------------------------------------------------------- the handlers
     def _on_select(self, change: dict) -> None:
-        if change["new"] is not None:
+        if change["new"]:  # 0: "choose a run"
             self.show_run(change["new"])
 
     def _on_test(self, _button=None) -> None:
-        if self.select.value is not None:
+        if self.select.value:
             try:
                 self.evaluate_on_test(self.select.value)
             except ValueError as err:
@@ -223,7 +203,7 @@ class HyperparameterExplorer(TrainingWidget):
     def _clear(self) -> None:
         self.runs.clear()
         self._list_runs()
-        self.table.value = table_html(self.runs)
+        self.table.value = record.table_html(self.runs)
         self.plot.outputs = ()
         self._set_status("Cleared all runs.")
 
@@ -260,7 +240,7 @@ class HyperparameterExplorer(TrainingWidget):
             seed=s["seed"],
             X_val=d["X_val"] if has_val else None,
             y_val=d["y_val"] if has_val else None,
-            callbacks=[LiveCurves(self, number, label)],
+            callbacks=[record.LiveCurves(self, number, label)],
         )
         seconds = time.perf_counter() - start
         train = val = None
@@ -269,17 +249,18 @@ class HyperparameterExplorer(TrainingWidget):
             val = evaluate(net, d["X_val"], d["y_val"])[1] if has_val else None
         run = Run(number, s, label, history, net, seconds, train, val)
         self.runs.append(run)
-        self._show_progress(history, seconds)
         self._draw_curves()
-        self.table.value = table_html(self.runs)
+        self.table.value = record.table_html(self.runs)
         accs = f"train {100 * train:.2f}%" if train is not None else ""
         accs += f", validation {100 * val:.2f}%" if val is not None else ""
+        self._show_progress(history, seconds)  # then the final numbers, as in the status:
+        self.readout.value = f"Run {number}: {what_happened(history)} · {accs or 'no accuracy'}"
         if history.diverged:
             self._set_status(f"Run {number}: {history.message} The earlier runs are kept.", True)
         elif history.stopped_early:
             self._set_status(f"Run {number}: {history.message} Then: {accs}.")
         else:
-            self._set_status(f"Run {number} finished in {seconds_text(seconds)} s: {accs}.")
+            self._set_status(f"Run {number} finished in {record.seconds_text(seconds)} s: {accs}.")
         self._list_runs()
         return run
 
@@ -294,8 +275,8 @@ class HyperparameterExplorer(TrainingWidget):
         """Offer the runs, newest first, in "show run", with none chosen yet."""
         self.select.unobserve(self._on_select, names="value")
         options = [(f"#{r.number} {r.label}", r.number) for r in self.runs[::-1]]
-        self.select.options = [("choose a run", None), *options]
-        self.select.value = None
+        self.select.options = [("choose a run", 0), *options]  # 0, not None: shown as chosen
+        self.select.value = 0
         self.select.observe(self._on_select, names="value")
         self.shown_confusion = None
         self.test_button.disabled = True
@@ -308,4 +289,5 @@ class HyperparameterExplorer(TrainingWidget):
 
     def _draw_curves(self, live: tuple[int, str, History] | None = None) -> None:
         runs = [(r.number, r.label, r.history) for r in self.runs]
-        show_figure(self.plot, curves_figure(runs + ([live] if live else [])), dpi=self.dpi)
+        runs += [live] if live else []
+        show_figure(self.plot, record.curves_figure(runs, short=True), dpi=self.dpi)

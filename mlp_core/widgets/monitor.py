@@ -142,7 +142,7 @@ class LiveMonitor(Callback, WidgetView):
         epochs = history.settings.get("epochs", 0)
         span = epochs * history.steps_per_epoch if self.x == "step" else epochs
         xlim = (0, span) if span else None
-        return plot_history(history, x=self.x, title=self.plot_title, xlim=xlim, figsize=(8.4, 4.6))
+        return plot_history(history, x=self.x, title=self.plot_title, xlim=xlim, figsize=(7.3, 4.4))
 
 
 def train_live(

@@ -320,7 +320,7 @@ def plot_runs(
         ax.tick_params(labelsize=11)
     ax_l.grid(alpha=0.3)
     if runs:
-        ax_l.legend(loc="upper right", fontsize=11, framealpha=0.9)
+        ax_l.legend(loc="best", fontsize=11, framealpha=0.9)
     return displayable(fig)
 
 
@@ -360,13 +360,13 @@ class OptimizerPlayground(WidgetView):
         for name in optimizers:
             make_2d_optimizer(name, 0.1, 0.5)  # a clear ValueError for unknown names
         style = {"description_width": "100px"}
-        slider = {"continuous_update": False, "style": style, "layout": w.Layout(width="310px")}
+        slider = {"continuous_update": False, "style": style, "layout": w.Layout(width="290px")}
         self.surface_control = w.Dropdown(
             options=[(label, key) for key, label in SURFACES.items()],
             value=surface,
             description="surface",
             style=style,
-            layout=w.Layout(width="310px"),
+            layout=w.Layout(width="290px"),
         )
         self.kappa_control = w.FloatLogSlider(
             value=kappa,
@@ -411,7 +411,9 @@ class OptimizerPlayground(WidgetView):
             value=steps or first.steps, min=1, max=500, description="steps", **slider
         )
         self.show_controls = {
-            name: w.Checkbox(value=name in optimizers, description=label, indent=False)
+            name: w.Checkbox(
+                value=name in optimizers, description=label, indent=False, layout={"width": "auto"}
+            )
             for name, label in OPTIMIZER_LABELS.items()
         }
         self.status = w.HTML()
@@ -430,12 +432,13 @@ class OptimizerPlayground(WidgetView):
         css.update({f"show-{name}": box for name, box in self.show_controls.items()})
         for key, control in css.items():
             control.add_class(f"mlp-opt-{key}")
+        wrap = {"flex_flow": "row wrap"}  # two controls a row beside the file browser
         self.widget = w.VBox(
             [
-                w.HBox([self.surface_control, self.kappa_control, self.steps_control]),
-                w.HBox([self.lr_control, self.beta_control]),
-                w.HBox([self.x_control, self.y_control]),
-                w.HBox(list(self.show_controls.values())),
+                w.HBox([self.surface_control, self.kappa_control, self.steps_control], layout=wrap),
+                w.HBox([self.lr_control, self.beta_control], layout=wrap),
+                w.HBox([self.x_control, self.y_control], layout=wrap),
+                w.HBox(list(self.show_controls.values()), layout=wrap),
                 self.output,
                 self.status,
             ]
@@ -495,7 +498,7 @@ class OptimizerPlayground(WidgetView):
         if not self.runs:
             self.messages.append("Tick at least one optimizer to draw its path.")
         self.status.value = "<br>".join(html.escape(m) for m in self.messages)
-        self._fig = plot_runs(surface, self.runs, start, figsize=(8.2, 3.9))
+        self._fig = plot_runs(surface, self.runs, start, figsize=(7.3, 3.6))
         show_figure(self.output, self._fig)
 
     @staticmethod

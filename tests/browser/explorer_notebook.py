@@ -35,6 +35,13 @@ CELLS = [
     ("code", "playground = OptimizerPlayground()\nplayground"),
     (
         "code",
+        "from mlp_core.widgets import BoundaryPlayground\n"
+        "\n"
+        "boundary = BoundaryPlayground(n=200, epochs=40, interval=0.5)\n"
+        "boundary",
+    ),
+    (
+        "code",
         "from mlp_core.network import Network\n"
         "from mlp_core.widgets import train_live\n"
         "\n"
@@ -43,7 +50,10 @@ CELLS = [
         "    X_val=small.X_val, y_val=small.y_val,\n"
         ")",
     ),
+    # run by the test after the boundary playground's runs (not by "run all")
+    ("code", 'print("TITLE:", boundary.figure().axes[0].get_title().replace("\\n", " | "))'),
 ]
+TITLE_CELL = len(CELLS) - 1  # tests/test_browser.py runs it by this index
 
 
 def write_notebook(path: Path) -> Path:
