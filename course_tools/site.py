@@ -298,7 +298,17 @@ def site_notebook(
 def index_markdown(title: str, intro: str, pages: list[Page]) -> str:
     """The MyST source of the index page: the introduction, the course map and the
     (hidden) table of contents that gives the sidebar and previous/next links."""
-    lines = [f"# {title}", "", intro, "", "## The course", ""]
+    lines = [
+        f"# {title}",
+        "",
+        intro,
+        "",
+        "## The course",
+        "",
+        "```{table}",
+        ":class: course-map",
+        "",
+    ]
     lines += ["| # | notebook | in one line | runs in |", "|---|---|---|---|"]
     for page in pages:
         number = _stem(page.path)[0]
@@ -307,6 +317,7 @@ def index_markdown(title: str, intro: str, pages: list[Page]) -> str:
         runtime = page.row.runtime if page.row else "—"
         lines.append(f"| {number} | [{name}]({page.path.name}) | {summary} | {runtime} |")
     lines += [
+        "```",
         "",
         '"Runs in" is the time to execute every cell of the notebook on the 2-core course '
         "machine. These pages show the outputs saved in the notebooks; to run the code, open a "
@@ -371,6 +382,9 @@ details.solution {
 }
 details.solution > summary { cursor: pointer; font-weight: 600; padding: 0.4rem 0; }
 details.solution[open] > summary { border-bottom: 1px solid var(--color-background-border); }
+/* The course map: number and run time on one line. */
+table.course-map td:first-child, table.course-map td:last-child,
+table.course-map th:last-child { white-space: nowrap; }
 /* Nothing clipped at 1024 px: long code and output lines wrap, figures fit the column. */
 div.cell pre, details.solution pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 div.cell_output img { max-width: 100%; height: auto; }
