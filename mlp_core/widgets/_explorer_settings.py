@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 
 from ..activations import HIDDEN_ACTIVATIONS
-from ..checks import check_beta, check_choice, check_l2, check_lr, check_whole
+from ..checks import check_whole
 from ..data import train_val_split
 from ..initializers import INIT_SCHEMES
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
-from ._common import lr_controls, parse_hidden, set_tooltip, with_choice
+from ._common import lr_controls, set_tooltip, with_choice
+from ._training import check_common
 
 DEFAULTS = {
     "hidden": (100,),  # widths of the hidden layers; () = no hidden layer
@@ -54,23 +55,8 @@ def check_settings(settings: dict, n_available: int) -> dict:
     n_available: how many training samples there are. Raises ValueError naming the
     setting and what is allowed.
     """
-    unknown = set(settings) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; known: {list(DEFAULTS)}")
-    s = {**DEFAULTS, **settings}
-    s["hidden"] = parse_hidden(s["hidden"])
-    for key, registry in [
-        ("activation", HIDDEN_ACTIVATIONS),
-        ("loss", LOSSES),
-        ("init", INIT_SCHEMES),
-        ("optimizer", OPTIMIZERS),
-    ]:
-        check_choice(s[key], registry, key)
-    s["lr"] = check_lr(s["lr"], "learning rate")
-    s["beta"] = check_beta(s["beta"])
-    s["l2"] = check_l2(s["l2"])
-    s["epochs"] = check_whole(s["epochs"], "epochs")
-    s["seed"] = check_whole(s["seed"], "seed", 0)
+    choices = {"activation": HIDDEN_ACTIVATIONS, "loss": LOSSES, "init": INIT_SCHEMES}
+    s = check_common(DEFAULTS, settings, choices)
     s["n_train"] = check_whole(s["n_train"], "training-set size", 1, n_available)
     s["batch_size"] = check_whole(s["batch_size"], "batch size (0 = full batch)", 0)
     if s["batch_size"] > s["n_train"]:

@@ -23,10 +23,37 @@ from __future__ import annotations
 import html
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
+from ..checks import check_beta, check_choice, check_l2, check_lr, check_whole
+from ..optimizers import OPTIMIZERS
 from ..training import Callback, History, StopTraining
-from ._common import WidgetView, status_html
+from ._common import WidgetView, parse_hidden, status_html
+
+
+def check_common(defaults: dict, settings: dict, choices: dict[str, Iterable[str]]) -> dict:
+    """The settings both training widgets share, checked with ``mlp_core.checks``.
+
+    defaults: every known setting with its default; settings: the ones given (unknown keys
+    are an error); choices: setting -> the registry of its allowed names, besides the
+    optimizer. Returns the complete, cleaned settings: hidden sizes, registry names, lr,
+    beta, l2, epochs, seed and batch size (0 = full batch) checked; the rest as given.
+    """
+    unknown = set(settings) - set(defaults)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; known: {list(defaults)}")
+    s = {**defaults, **settings}
+    s["hidden"] = parse_hidden(s["hidden"])
+    for key, registry in {**choices, "optimizer": OPTIMIZERS}.items():
+        check_choice(s[key], registry, key)
+    s["lr"] = check_lr(s["lr"], "learning rate")
+    s["beta"] = check_beta(s["beta"])
+    s["l2"] = check_l2(s["l2"])
+    s["epochs"] = check_whole(s["epochs"], "epochs")
+    s["seed"] = check_whole(s["seed"], "seed", 0)
+    s["batch_size"] = check_whole(s["batch_size"], "batch size (0 = full batch)", 0)
+    return s
 
 
 def progress_text(h: History, seconds: float) -> str:

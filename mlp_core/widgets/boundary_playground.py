@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator
 
 from ..activations import HIDDEN_ACTIVATIONS
-from ..checks import check_beta, check_choice, check_l2, check_lr, check_whole
+from ..checks import check_whole
 from ..network import Network
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..plots import COLORS, plain_log_labels
@@ -37,12 +37,11 @@ from ._common import (
     Throttle,
     displayable,
     lr_controls,
-    parse_hidden,
     require_widgets,
     show_figure,
     with_choice,
 )
-from ._training import StopWatch, TrainingWidget
+from ._training import StopWatch, TrainingWidget, check_common
 
 DEFAULTS = {
     "dataset": "moons",
@@ -75,33 +74,19 @@ def check_settings(settings: dict) -> dict:
     Raises ValueError naming the setting and what is allowed, including combinations that
     cannot work (a batch larger than the training set).
     """
-    unknown = set(settings) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; known: {list(DEFAULTS)}")
-    s = {**DEFAULTS, **settings}
-    s["hidden"] = parse_hidden(s["hidden"])
+    s = check_common(
+        DEFAULTS, settings, {"dataset": TOY_DATASETS, "activation": HIDDEN_ACTIVATIONS}
+    )
     if len(s["hidden"]) > MAX_LAYERS or any(n > MAX_UNITS for n in s["hidden"]):
         raise ValueError(
             f"hidden layers {s['hidden']}: at most {MAX_LAYERS} layers of at most "
             f"{MAX_UNITS} units here, so that a run takes seconds"
         )
-    for key, registry in [
-        ("dataset", TOY_DATASETS),
-        ("activation", HIDDEN_ACTIVATIONS),
-        ("optimizer", OPTIMIZERS),
-    ]:
-        check_choice(s[key], registry, key)
-    s["lr"] = check_lr(s["lr"], "learning rate")
-    s["beta"] = check_beta(s["beta"])
-    s["l2"] = check_l2(s["l2"])
     if not (isinstance(s["noise"], (int, float)) and 0 <= s["noise"] <= 1):
         raise ValueError(f"noise={s['noise']!r} must be between 0 and 1")
     if not (isinstance(s["train_ratio"], (int, float)) and 0 < s["train_ratio"] < 1):
         raise ValueError(f"train_ratio={s['train_ratio']!r} must be between 0 and 1, e.g. 0.5")
     s["n"] = check_whole(s["n"], "n (points)", 10)
-    s["epochs"] = check_whole(s["epochs"], "epochs")
-    s["seed"] = check_whole(s["seed"], "seed", 0)
-    s["batch_size"] = check_whole(s["batch_size"], "batch size (0 = full batch)", 0)
     n_train = n_train_of(s)
     if not 0 <= s["batch_size"] <= n_train:
         raise ValueError(

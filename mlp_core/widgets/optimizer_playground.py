@@ -391,21 +391,18 @@ class OptimizerPlayground(WidgetView):
         self.beta_control = w.FloatSlider(
             value=beta, min=0.0, max=0.99, step=0.01, description="β (momentum)", **slider
         )
-        self.x_control = w.FloatSlider(
-            value=first.start[0],
-            min=first.xlim[0],
-            max=first.xlim[1],
-            step=0.05,
-            description="start x",
-            **slider,
-        )
-        self.y_control = w.FloatSlider(
-            value=first.start[1],
-            min=first.ylim[0],
-            max=first.ylim[1],
-            step=0.01,
-            description="start y",
-            **slider,
+        self.x_control, self.y_control = (
+            w.FloatSlider(
+                value=first.start[i],
+                min=lim[0],
+                max=lim[1],
+                step=step,
+                description=f"start {axis}",
+                **slider,
+            )
+            for i, (axis, lim, step) in enumerate(
+                [("x", first.xlim, 0.05), ("y", first.ylim, 0.01)]
+            )
         )
         self.steps_control = w.IntSlider(
             value=steps or first.steps, min=1, max=500, description="steps", **slider
