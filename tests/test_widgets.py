@@ -435,6 +435,35 @@ def test_live_monitor_redraws_during_fit():
     plt.close(fig)
 
 
+def test_live_monitor_first_frame_and_axes_make_sense():
+    monitor = LiveMonitor(interval=0.0)
+    # before training: a sentence, not empty axes
+    assert monitor.plot.outputs[0]["data"]["text/plain"].startswith("The curves appear")
+    X, y = toy_problem(1200)
+    net = Network([4, 8, 2], seed=0)
+    seen = []
+
+    class Peek(Callback):  # what the monitor shows after each step
+        def on_step_end(self, history):
+            seen.append((history.steps_done, len(png_outputs(monitor.plot))))
+
+    fit(net, X, y, epochs=2, batch_size=1, X_val=X[:50], y_val=y[:50], callbacks=[monitor, Peek()])
+    assert seen[0] == (1, 0)  # one step is no curve: nothing is drawn yet
+    assert seen[1] == (2, 1)  # the second step draws at once: the plot keeps up
+    fig = monitor.figure()
+    loss_ax, acc_ax = fig.axes[:2]
+    assert loss_ax.get_xlim() == (0, 2 * 1200)  # the whole planned run, from the start
+    fig.canvas.draw()
+    labels = [t.get_text() for t in loss_ax.get_xticklabels() if t.get_text()]
+    assert "1,200" in labels and len(labels) <= 6  # thousands separators, few ticks
+    plt.close(fig)
+    # an accuracy axis with no data yet runs from 0 to 100 (%)
+    empty = LiveMonitor().figure()
+    assert empty.axes[1].get_ylim() == (0, 100) and empty.axes[1].get_ylabel() == "accuracy (%)"
+    plt.close(empty)
+    assert monitor.readout.value.endswith("\N{NO-BREAK SPACE}s")  # "1.3 s" never splits
+
+
 def test_live_monitor_throttles_redraws():
     X, y = toy_problem()
     monitor = LiveMonitor(interval=60.0)
