@@ -24,6 +24,7 @@ from mlp_core.widgets.optimizer_playground import (
     exit_step,
     make_2d_optimizer,
     make_surface,
+    plot_runs,
     quadratic,
     run_optimizer,
 )
@@ -430,7 +431,11 @@ def test_optimizer_figure_says_what_it_plots_and_keeps_the_minima_clear():
     pg = OptimizerPlayground("saddle")
     contour, gap = pg.figure().axes[:2]
     assert gap.get_title().startswith("f − f_min")  # what the right panel plots
-    assert contour.get_legend() is None and gap.get_legend() is not None
+    assert contour.get_legend() is None and gap.get_legend() is None  # the widget's: below
+    assert [t.get_text() for t in pg.figure().legends[0].get_texts()][0] == "gradient descent"
+    surface = make_surface("saddle")
+    static = plot_runs(surface, {"sgd": run_optimizer(surface, SGD(0.1), surface.start, 20)})
+    assert static.axes[0].get_legend() is None and static.axes[1].get_legend() is not None
     assert quadratic(1000).formula == "f = ½(x²/1000 + y²)"  # not 1e+03
     fig = pg.figure()
     fig.canvas.draw()

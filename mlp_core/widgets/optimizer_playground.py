@@ -265,22 +265,23 @@ def plot_runs(
     runs: dict[str, tuple[np.ndarray, np.ndarray]],
     start: tuple[float, float] | None = None,
     figsize: tuple[float, float] = (10, 4),
+    legend_below: bool = False,
 ) -> Figure:
     """Contour plot with the trajectories (left) and ``f - f_min`` against the step (right).
 
     runs: optimizer name (a key of ``OPTIMIZER_LABELS``) -> ``(trajectory, losses)`` from
     :func:`run_optimizer`; start: the start point to mark (default ``surface.start``);
-    figsize: (width, height) in inches. The legend sits in the right panel, so that it
-    never covers a minimum of the contour plot.
+    figsize: (width, height) in inches. The legend goes where it covers least in the right
+    panel (never over a minimum of the contour plot), or with ``legend_below`` in one row
+    under both panels, covering nothing (the widget's choice).
     A trajectory that leaves the window is drawn up to its first point outside.
     Returns a new matplotlib Figure.
     """
     # Fixed margins instead of new_figure()'s automatic layout: it would double the drawing
     # time, and this figure is redrawn after every slider move.
     fig = Figure(figsize=figsize)
-    ax_c, ax_l = fig.subplots(
-        1, 2, width_ratios=[1.25, 1], gridspec_kw=FIXED_MARGINS | {"wspace": 0.3}
-    )
+    margins = FIXED_MARGINS | {"wspace": 0.3} | ({"bottom": 0.25} if legend_below else {})
+    ax_c, ax_l = fig.subplots(1, 2, width_ratios=[1.25, 1], gridspec_kw=margins)
     xs = np.linspace(*surface.xlim, 200)
     ys = np.linspace(*surface.ylim, 160)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1)
@@ -319,7 +320,10 @@ def plot_runs(
     for ax in (ax_c, ax_l):
         ax.tick_params(labelsize=11)
     ax_l.grid(alpha=0.3)
-    if runs:
+    if runs and legend_below:
+        handles, labels = ax_l.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncols=len(runs), fontsize=11, frameon=False)
+    elif runs:
         ax_l.legend(loc="best", fontsize=11, framealpha=0.9)
     return displayable(fig)
 
@@ -495,7 +499,7 @@ class OptimizerPlayground(WidgetView):
         if not self.runs:
             self.messages.append("Tick at least one optimizer to draw its path.")
         self.status.value = "<br>".join(html.escape(m) for m in self.messages)
-        self._fig = plot_runs(surface, self.runs, start, figsize=(7.3, 3.6))
+        self._fig = plot_runs(surface, self.runs, start, figsize=(7.3, 4.0), legend_below=True)
         show_figure(self.output, self._fig)
 
     @staticmethod
