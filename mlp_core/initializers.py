@@ -5,10 +5,12 @@ A layer with ``n_in`` inputs sums ``n_in`` products, so the spread of its pre-ac
 ``W`` so that ``Z`` neither explodes nor vanishes from layer to layer:
 
 =========  ==================================  ===============================================
-scheme     W drawn from                         meant for
+scheme     W drawn from                         derived for
 =========  ==================================  ===============================================
 he         N(0, 2 / n_in)                       ReLU (half the units are off, so twice the variance)
-xavier     N(0, 2 / (n_in + n_out))             sigmoid and tanh (Glorot & Bengio, 2010)
+xavier     N(0, 2 / (n_in + n_out))             symmetric activations in their near-linear
+                                                range, like tanh (Glorot & Bengio, 2010);
+                                                often used for sigmoid too
 small      N(0, 1) * 0.01                       a common tutorial default; too small for deep nets
 uniform    U[0, 1)  (weights *and* biases)      the broken scheme an original notebook used:
                                                 all-positive weights push every sigmoid to 1
