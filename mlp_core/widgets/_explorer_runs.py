@@ -205,7 +205,7 @@ def table_html(runs: list[Run]) -> str:
         )
     return (
         '<table class="mlp-runs" style="border-collapse:collapse; width:100%; '
-        'table-layout:auto; font-size:13px">'
+        'table-layout:auto; font-size:13px; line-height:1.3">'
         + "<thead><tr>"
         + "".join(f'<th style="{PAD}">{h}</th>' for h in head)
         + "</tr></thead><tbody>"
