@@ -27,6 +27,8 @@ from ._training import StopWatch, what_happened
 
 MAX_OVERLAY = 8  # the curves show at most this many runs (the newest), one colour each
 PAD = "padding:1px 5px; text-align:right; white-space:nowrap"
+LEFT = "padding:1px 5px; text-align:left"  # the columns of words, which may wrap
+STYLES = [PAD, LEFT, LEFT, PAD, PAD, PAD, PAD]  # one per column
 
 
 @dataclass
@@ -198,16 +200,14 @@ def table_html(runs: list[Run]) -> str:
             f'<span style="opacity:0.6">{test}</span>' if r.test_accuracy is None else test,
             seconds_text(r.seconds),
         ]
-        styles = [PAD, "padding:1px 5px; text-align:left", "padding:1px 5px; text-align:left"]
-        styles += [PAD] * 4
         rows.append(
-            "<tr>" + "".join(f'<td style="{st}">{c}</td>' for st, c in zip(styles, cells)) + "</tr>"
+            "<tr>" + "".join(f'<td style="{st}">{c}</td>' for st, c in zip(STYLES, cells)) + "</tr>"
         )
     return (
         '<table class="mlp-runs" style="border-collapse:collapse; width:100%; '
         'table-layout:auto; font-size:13px; line-height:1.3">'
         + "<thead><tr>"
-        + "".join(f'<th style="{PAD}">{h}</th>' for h in head)
+        + "".join(f'<th style="{st}">{h}</th>' for st, h in zip(STYLES, head))
         + "</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
