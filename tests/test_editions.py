@@ -313,15 +313,16 @@ def caused_by_stub(check_error: dict, stub_error: dict | None, solution: str) ->
     return False
 
 
-def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
+def exercise_problems(nb, cwd: Path, env: dict | None = None, course: bool = False) -> list[str]:
     """Run ``nb`` up to its last check as described at the top; return what is wrong.
 
     Before the stub, each recorded mistake of an exercise (``MISTAKES`` in the exercise
     cell's metadata) runs in place of the solution, and the check must fail on it with a
-    message that matches the mistake's ``expect``.
+    message that matches the mistake's ``expect``. With ``course`` (a course notebook) there
+    must be at least ``MIN_EXERCISES`` exercises, each recording at least one mistake.
     """
     exercises = find_exercises(nb)
-    if len(exercises) < MIN_EXERCISES:
+    if course and len(exercises) < MIN_EXERCISES:
         return [
             f"{len(exercises)} checked exercises; every notebook needs at least {MIN_EXERCISES}"
         ]
@@ -331,12 +332,14 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
 
     # The cells to run, in order, each with its role: the instructor notebook up to its last
     # check and, before each exercise, its student cell and a first run of its check.
-    run, roles = nbformat.v4.new_notebook(metadata=nb.metadata), []
+    run, roles, problems = nbformat.v4.new_notebook(metadata=nb.metadata), [], []
     for i, cell in enumerate(nb.cells[: exercises[-1][1] + 1]):
         if cell.cell_type != "code":
             continue
         if i in check_of:
             check = nb.cells[check_of[i]].source
+            if course and not cell.metadata.get(MISTAKES):
+                problems.append(f"cell {i}: the exercise records no typical mistake ({MISTAKES})")
             for k, mistake in enumerate(cell.metadata.get(MISTAKES, [])):
                 wrong = replace_solutions(cell.source, mistake["code"])
                 run.cells += [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(check)]
@@ -351,7 +354,7 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
     env = {**(os.environ if env is None else env), "MPLBACKEND": "Agg"}
     Client(run, timeout=300, allow_errors=True, resources=resources).execute(env=env)
 
-    problems, stub_error, solution = [], None, ""
+    stub_error, solution = None, ""
     for cell, (role, i) in zip(run.cells, roles):
         error = error_of(cell)
         where = f"cell {i} ({role})"
@@ -390,7 +393,7 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None) -> list[str]:
 
 
 # Every course notebook has at least this many checked exercises.
-MIN_EXERCISES = 2
+MIN_EXERCISES = 3
 
 
 WRAPPED = """try:
@@ -441,7 +444,7 @@ def test_exercise_problems_catches_checks_that_prove_nothing(tmp_path):
         "AssertionError: double(3) should be 6",
     ]
     one = make_notebook([("code", EXERCISE), ("code", "assert double(2) == 4")])
-    assert exercise_problems(one, tmp_path) == [
+    assert exercise_problems(one, tmp_path, course=True) == [
         f"1 checked exercises; every notebook needs at least {MIN_EXERCISES}"
     ]
 
@@ -458,7 +461,7 @@ def proofs(request, mnist_dir):
     with ThreadPoolExecutor(max_workers=2) as pool:
         yield {
             path: pool.submit(
-                exercise_problems, nbformat.read(path, as_version=4), path.parent, env
+                exercise_problems, nbformat.read(path, as_version=4), path.parent, env, True
             )
             for path in selected
         }
