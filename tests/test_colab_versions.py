@@ -3,7 +3,8 @@
 Colab runs Python 3.13 with numpy 2.1, matplotlib 3.10 and ipywidgets 7.7.1 (the course's
 own environment has ipywidgets 8). ``.ci/colab-versions`` builds a throwaway virtual
 environment with exactly those versions, installs this checkout into it without letting pip
-change them, and runs the widget, drawing, playground and plot tests there. This test runs that script.
+change them, and runs the widget, drawing, playground and plot tests there. This test runs
+that script.
 
 Python 3.13 is taken from ``COLAB_PYTHON``, ``python3.13`` on PATH or pyenv; a machine without
 it runs the same check on its own Python (the script says so), unless
