@@ -11,7 +11,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from mlp_core import SGD, Momentum, Nesterov, NesterovLookAhead
+from mlp_core import SGD, Momentum, Nesterov, NesterovLookAhead, evaluate
+from mlp_core.toy_data import toy_split
 from mlp_core.widgets.boundary_playground import (
     BoundaryPlayground,
     check_settings,
@@ -327,6 +328,19 @@ def test_a_second_run_is_compared_with_the_first(boundary):
     assert [r.settings["optimizer"] for r in boundary.runs] == ["momentum", "sgd"]
     loss_axes = boundary.figure().axes[1]
     assert "previous run" in [line.get_label() for line in loss_axes.lines]
+
+
+def test_a_run_on_other_data_than_the_controls_is_measured_on_its_own_data(boundary):
+    assert boundary.controls["dataset"].value != "circles"
+    run = boundary.run(dataset="circles", hidden="3", epochs=60)
+    s = run.settings
+    split = toy_split(
+        "circles", s["n"], noise=s["noise"], train_ratio=s["train_ratio"], seed=s["seed"]
+    )
+    X_train, y_train, X_test, y_test = split
+    assert run.final.train_accuracy == pytest.approx(evaluate(run.net, X_train, y_train)[1])
+    assert run.final.test_accuracy == pytest.approx(evaluate(run.net, X_test, y_test)[1])
+    assert_numbers_agree(boundary)
 
 
 def test_run_method_applies_changes_and_rejects_bad_ones(boundary):

@@ -324,6 +324,7 @@ class BoundaryPlayground(TrainingWidget):
         self.readout_text = ""
         self._data_key: tuple | None = None
         self._data: tuple | None = None
+        self._run_settings: dict | None = None  # the data of the run on show, if any
         self._picture: BoundaryFigure | None = None
 
         wide = {"style": {"description_width": "110px"}, "layout": w.Layout(width="290px")}
@@ -449,6 +450,7 @@ class BoundaryPlayground(TrainingWidget):
     def _execute(self, s: dict, pressed: float) -> BoundaryRun:
         """Train one network with the checked settings ``s``; record and show the run."""
         X_train, y_train, X_test, y_test = data = self.data(s)
+        self._run_settings = s  # measured and drawn on this run's data, whatever the controls say
         init = "he" if s["activation"] == "relu" else "xavier"
         sizes = [2, *s["hidden"], 2]
         net = Network(sizes, s["activation"], "cross-entropy", init, s["l2"], seed=s["seed"])
@@ -486,7 +488,7 @@ class BoundaryPlayground(TrainingWidget):
     # ------------------------------------------------------------------- display
     def _redraw(self, net: Network, history: History, seconds: float) -> Snapshot:
         """Measure the network now and show it: picture, progress bar and readout agree."""
-        now = Snapshot.measure(net, history, self.data())
+        now = Snapshot.measure(net, history, self.data(self._run_settings))
         total = now.total_epochs * history.steps_per_epoch
         self.progress.value = history.steps_done / total if total else 0.0
         loss = f" · test loss {now.test_loss:.3g}" if now.test_loss is not None else ""
@@ -505,6 +507,7 @@ class BoundaryPlayground(TrainingWidget):
         """Draw the current data alone (no network yet); forget the last run's readout."""
         epochs = self.controls["epochs"].value
         previous = self.runs[-1].history if self.runs else None
+        self._run_settings = None
         self._picture = BoundaryFigure(self.data(), epochs, previous)
         show_figure(self.plot, self._picture.fig)
         self.progress.value = 0.0
