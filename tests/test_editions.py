@@ -340,11 +340,19 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None, course: bool = Fal
             check = nb.cells[check_of[i]].source
             if course and not cell.metadata.get(MISTAKES):
                 problems.append(f"cell {i}: the exercise records no typical mistake ({MISTAKES})")
+            stale: set[str] = set()
             for k, mistake in enumerate(cell.metadata.get(MISTAKES, [])):
                 wrong = replace_solutions(cell.source, mistake["code"])
                 run.cells += [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(check)]
                 roles += [(f"mistake {k + 1}", i), (f"check on mistake {k + 1}", mistake["expect"])]
-            stub = nbformat.v4.new_code_cell(cell_source(student["cells"][i]))
+                stale |= names_bound(wrong)
+            stub_source = cell_source(student["cells"][i])
+            stale -= names_bound(stub_source)
+            if stale:  # what the mistakes bound and the stub does not: as if never run
+                forget = f"for _name in {sorted(stale)!r}:\n    globals().pop(_name, None)"
+                run.cells.append(nbformat.v4.new_code_cell(forget))
+                roles.append(("cell", i))
+            stub = nbformat.v4.new_code_cell(stub_source)
             run.cells += [stub, nbformat.v4.new_code_cell(nb.cells[check_of[i]].source)]
             roles += [("student cell", i), ("check on the student cell", check_of[i])]
         run.cells.append(nbformat.v4.new_code_cell(cell.source))
@@ -443,6 +451,10 @@ def test_exercise_problems_catches_checks_that_prove_nothing(tmp_path):
         "check on mistake 1 (expecting 'hint'): fails, but its message does not match: "
         "AssertionError: double(3) should be 6",
     ]
+    # a top-level answer: what a mistake bound must not look like the stub's leftover
+    answer = make_notebook([("code", f"{BEGIN}\nN = 2\n{END}"), ("code", "assert N == 2, 'no'")])
+    answer.cells[0].metadata[MISTAKES] = [{"code": "N = 3", "expect": "no"}]
+    assert exercise_problems(answer, tmp_path) == []
     one = make_notebook([("code", EXERCISE), ("code", "assert double(2) == 4")])
     assert exercise_problems(one, tmp_path, course=True) == [
         f"1 checked exercises; every notebook needs at least {MIN_EXERCISES}"
