@@ -288,6 +288,28 @@ def names_bound(source: str) -> set[str]:
     return names
 
 
+def top_level_names(source: str) -> set[str]:
+    """Names a cell binds in the notebook's namespace (not inside functions or classes)."""
+    names: set[str] = set()
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    comprehensions = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, scopes):
+                if not isinstance(child, ast.Lambda):
+                    names.add(child.name)
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in child.names)
+            elif not isinstance(child, comprehensions):
+                if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                    names.add(child.id)
+                visit(child)
+
+    visit(ast.parse(TransformerManager().transform_cell(source)))
+    return names
+
+
 def caused_by_stub(check_error: dict, stub_error: dict | None, solution: str) -> bool:
     """Did the check fail because of the stub, rather than for some unrelated reason?
 
@@ -345,9 +367,9 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None, course: bool = Fal
                 wrong = replace_solutions(cell.source, mistake["code"])
                 run.cells += [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(check)]
                 roles += [(f"mistake {k + 1}", i), (f"check on mistake {k + 1}", mistake["expect"])]
-                stale |= names_bound(wrong)
+                stale |= top_level_names(wrong)
             stub_source = cell_source(student["cells"][i])
-            stale -= names_bound(stub_source)
+            stale -= top_level_names(stub_source)
             if stale:  # what the mistakes bound and the stub does not: as if never run
                 forget = f"for _name in {sorted(stale)!r}:\n    globals().pop(_name, None)"
                 run.cells.append(nbformat.v4.new_code_cell(forget))
@@ -451,9 +473,19 @@ def test_exercise_problems_catches_checks_that_prove_nothing(tmp_path):
         "check on mistake 1 (expecting 'hint'): fails, but its message does not match: "
         "AssertionError: double(3) should be 6",
     ]
-    # a top-level answer: what a mistake bound must not look like the stub's leftover
-    answer = make_notebook([("code", f"{BEGIN}\nN = 2\n{END}"), ("code", "assert N == 2, 'no'")])
-    answer.cells[0].metadata[MISTAKES] = [{"code": "N = 3", "expect": "no"}]
+    # a top-level answer: what a mistake bound must not look like the stub's leftover; a
+    # global that a mistaken function uses as a local name stays
+    answer = make_notebook(
+        [
+            ("code", "m = 5"),
+            ("code", f"{BEGIN}\nN = 2\n{END}"),
+            ("code", "assert N == 2, 'no'"),
+            ("code", f"def f():\n    {BEGIN}\n    return m\n    {END}"),
+            ("code", "assert f() == m == 5, 'five'"),
+        ]
+    )
+    answer.cells[1].metadata[MISTAKES] = [{"code": "N = 3", "expect": "no"}]
+    answer.cells[3].metadata[MISTAKES] = [{"code": "m = 4\nreturn m", "expect": "five"}]
     assert exercise_problems(answer, tmp_path) == []
     one = make_notebook([("code", EXERCISE), ("code", "assert double(2) == 4")])
     assert exercise_problems(one, tmp_path, course=True) == [
