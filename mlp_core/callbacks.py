@@ -21,6 +21,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from .checks import check_whole
 from .divergence import DivergenceRule
 
 if TYPE_CHECKING:
@@ -95,8 +96,6 @@ class EarlyStopping(Callback):
     """
 
     def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True):
-        from .checks import check_whole
-
         self.patience = check_whole(patience, "patience")
         if not min_delta >= 0:
             raise ValueError(f"min_delta={min_delta!r} must be a number >= 0")

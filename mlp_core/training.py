@@ -189,7 +189,15 @@ def fit(
     return history
 
 
-def _end_epoch(history, net, optimizer, train_loss, train_accuracy, start, held_out) -> None:
+def _end_epoch(
+    history: History,
+    net: Network,
+    optimizer: SGD,
+    train_loss: float,
+    train_accuracy: float,
+    start: float,
+    held_out: dict[str, tuple[np.ndarray, np.ndarray] | None],
+) -> None:
     """Record an epoch's figures in ``history``, evaluating the held-out data."""
     history.seconds.append(time.perf_counter() - start)
     history.lr.append(optimizer.lr)

@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))  # the instructor edition
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots of the browser tests
 TIMEOUT_MS = 60_000  # for a page or widget to react, in the browser tests
 
@@ -39,6 +41,27 @@ def launch_chromium(playwright):
         headless=True,
         args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
     )
+
+
+def open_page(
+    browser, url: str, width: int = 1024, height: int = 768, timeout_ms: int = TIMEOUT_MS
+):
+    """A new ``width``×``height`` px page of ``browser`` at ``url``, default timeout ``timeout_ms``.
+
+    1024×768 is the course's laptop-on-a-projector screen.
+    """
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(timeout_ms)
+    page.goto(url)
+    return page
+
+
+def open_lab_notebook(browser, base: str, token: str, name: str):
+    """A 1024×768 page with notebook ``name`` open in JupyterLab and its kernel connected."""
+    page = open_page(browser, f"{base}/lab/tree/{name}?reset&token={token}")
+    # The toolbar says "idle" before the kernel is connected; the status bar does not.
+    page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for()
+    return page
 
 
 def free_port() -> int:

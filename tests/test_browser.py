@@ -37,6 +37,7 @@ from helpers import (
     jupyter_env,
     launch_chromium,
     need,
+    open_lab_notebook,
     stop_process_group,
 )
 
@@ -242,13 +243,9 @@ def test_explorer_and_playground_in_jupyterlab(lab):
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            # a projector-sized laptop screen, with JupyterLab's file browser open
-            page = browser.new_page(viewport={"width": 1024, "height": 768})
-            page.set_default_timeout(TIMEOUT_MS)
             timeline.mark("browser started")
-            page.goto(f"{base}/lab/tree/explorer.ipynb?reset&token={token}")
-            # The toolbar says "idle" before the kernel is connected; the status bar does not.
-            page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for()
+            # a projector-sized laptop screen, with JupyterLab's file browser open
+            page = open_lab_notebook(browser, base, token, "explorer.ipynb")
             timeline.mark("kernel idle")
             expect(page.locator(".jp-FileBrowser")).to_be_visible()
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")

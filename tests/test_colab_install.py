@@ -21,9 +21,9 @@ import sysconfig
 import time
 from pathlib import Path
 
-from course_tools import course
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_tools import course
 
 SMOKE = """
 import json, sys

@@ -14,9 +14,8 @@ it runs the same check on its own Python (the script says so), unless
 import os
 import re
 import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 
 
 def test_widget_and_plot_tests_pass_with_colabs_versions():

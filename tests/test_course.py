@@ -4,14 +4,12 @@ are generated from it."""
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import ROOT
 
 from course_tools import course
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_notebook(path, badge="[![Open In Colab](https://x/badge.svg)](https://old/link)"):

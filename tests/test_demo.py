@@ -23,6 +23,7 @@ from helpers import (
     jupyter_env,
     launch_chromium,
     need,
+    open_page,
     stop_process_group,
 )
 from test_browser import _missing
@@ -89,9 +90,8 @@ def test_demo_serves_the_lab_without_code_and_it_trains(dashboard):
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 2000})
-            page.set_default_timeout(2 * TIMEOUT_MS)  # the page appears once the cells ran
-            page.goto(dashboard)
+            # the page appears once the cells ran
+            page = open_page(browser, dashboard, 1400, 2000, timeout_ms=2 * TIMEOUT_MS)
             train = page.locator("button.mlp-explorer-train")
             train.wait_for()
             expect(page.locator(".mlp-opt-plot img")).to_have_count(1)

@@ -21,7 +21,7 @@ import time
 import nbformat
 import numpy as np
 import pytest
-from helpers import ARTIFACTS, TIMEOUT_MS, make_notebook
+from helpers import ARTIFACTS, TIMEOUT_MS, launch_chromium, make_notebook, open_lab_notebook
 from test_browser import lab  # noqa: F401  (the JupyterLab fixture)
 
 CELLS = [
@@ -117,14 +117,9 @@ def test_draw_a_digit_in_jupyterlab(lab, tmp_path):  # noqa: F811
     expect.set_options(timeout=TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        from helpers import launch_chromium
-
         browser = launch_chromium(p)
         try:
-            page = browser.new_page(viewport={"width": 1024, "height": 768})
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(f"{base}/lab/tree/draw.ipynb?reset&token={token}")
-            page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for()
+            page = open_lab_notebook(browser, base, token, "draw.ipynb")
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
             canvas = page.locator("canvas.mlp-draw-canvas")
             canvas.wait_for()

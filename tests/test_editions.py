@@ -20,7 +20,7 @@ from pathlib import Path
 import ipykernel.kernelspec
 import nbformat
 import pytest
-from helpers import make_notebook
+from helpers import NOTEBOOKS, ROOT, make_notebook
 from IPython.core.inputtransformer2 import TransformerManager
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -40,8 +40,6 @@ from course_tools.editions import (
     student_notebook,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 EXERCISE = f"""def double(x):

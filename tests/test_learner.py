@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+from helpers import ROOT
 from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def course_tools(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import jupyter_env, make_notebook
+from helpers import NOTEBOOKS, ROOT, jupyter_env, make_notebook
 from traitlets.config import Config
 
 from course_tools.editions import BEGIN, END, cell_source, find_exercises
@@ -43,8 +43,6 @@ from course_tools.nbgrader import (
     write_course,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NBGRADER_REQUIREMENTS = ["nbgrader>=0.9.6"]
 # Where the nbgrader environment is kept between runs; CI can point this outside its clone.
 ENVS = Path(os.environ.get("MLP_CORE_TEST_ENVS", ROOT / "build" / "test-envs"))

@@ -15,12 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import NOTEBOOKS, ROOT
 
 from course_tools import course
 from course_tools.editions import cell_source, find_exercises
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOTEBOOK_KEYS = {"kernelspec", "language_info"}
 # nbval reads tags such as nbval-ignore-output; an exercise may record its typical wrong
 # answers (course_tools.editions.MISTAKES, proven by tests/test_editions.py); nothing else

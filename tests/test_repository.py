@@ -3,9 +3,8 @@ lower-bound-only dependencies, no MNIST files committed."""
 
 import re
 import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 
 
 def readme_commands():
