@@ -1,10 +1,16 @@
 """Helpers several test files share: small notebooks, a headless Chromium, server processes."""
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -62,6 +68,34 @@ def open_lab_notebook(browser, base: str, token: str, name: str):
     # The toolbar says "idle" before the kernel is connected; the status bar does not.
     page.locator(".jp-StatusBar-TextItem", has_text="| Idle").wait_for()
     return page
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # no request log in test output
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-file (a browser closing a page, a download given up) is
+        normal in these tests; anything else is printed as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def serve_folder(root: Path) -> Iterator[str]:
+    """Serve the files in ``root`` over HTTP on 127.0.0.1 from a thread; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def free_port() -> int:

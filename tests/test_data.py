@@ -7,19 +7,17 @@ Downloads are only ever tried against a local HTTP server or a closed port: the 
 import copy
 import gzip
 import hashlib
-import http.server
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pooch
 import pytest
+from helpers import serve_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,11 +86,6 @@ BROKEN = {
 # --- fixtures ----------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep test output clean
-        pass
-
-
 @dataclass
 class Server:
     url: str  # base URL, ends with "/"
@@ -108,14 +101,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
     """A local HTTP server on 127.0.0.1 serving ``server.root``."""
     root = tmp_path / "www"
     root.mkdir()
-    handler = partial(_QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{httpd.server_address[1]}/", root)
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serve_folder(root) as url:
+        yield Server(url, root)
 
 
 @pytest.fixture

@@ -13,19 +13,16 @@ Without Chromium (or Playwright) the browser tests are skipped, unless
 ``MLP_CORE_REQUIRE_BROWSER=1`` (CI), which makes that a failure.
 """
 
-import functools
-import http.server
 import importlib.util
 import json
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from helpers import ARTIFACTS, TIMEOUT_MS, chromium_path, launch_chromium, need
+from helpers import ARTIFACTS, TIMEOUT_MS, chromium_path, launch_chromium, need, serve_folder
 
 from course_tools import course
 from course_tools.editions import cell_source, has_solution
@@ -153,18 +150,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path):
 def base_url(site):
     """The site served by http.server from a thread on 127.0.0.1."""
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # no request log in the test output
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site.index.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_folder(site.index.parent) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
