@@ -143,14 +143,18 @@ def plot_activation_histograms(
     stats = layer_statistics(net, X)
     limits = {"sigmoid": (0, 1), "tanh": (-1, 1)}
     with plt.rc_context(COURSE_STYLE):
-        ncols = min(n_hidden, 4)  # deeper networks wrap onto more rows
+        # At most 3 panels per row (2 for 2 or 4 layers), so a notebook cell shows them at
+        # a readable size; shared axes, so that the layers can be compared by eye.
+        ncols = 2 if n_hidden in (2, 4) else min(n_hidden, 3)
         nrows = math.ceil(n_hidden / ncols)
         fig, axes = plt.subplots(
             nrows,
             ncols,
-            figsize=(min(5 * ncols, 18), 4.5 * nrows),
+            figsize=(6 * ncols, 4.5 * nrows),
             layout="constrained",
             squeeze=False,
+            sharex=True,
+            sharey=True,
         )
         for ax in axes.ravel()[n_hidden:]:
             ax.remove()
@@ -164,6 +168,7 @@ def plot_activation_histograms(
             ax.hist(values, bins=bins, range=limits.get(net.activation), color=COLORS[0])
             ax.set_title(f"layer {s['layer']}: {s['units']} {net.activation} units")
             ax.set_xlabel("activation A")
+            ax.xaxis.set_tick_params(labelbottom=True)  # shared axes hide inner tick labels
             box = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none"}
             ax.text(0.97, 0.95, text, transform=ax.transAxes, ha="right", va="top", bbox=box)
         for row in axes:

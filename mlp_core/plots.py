@@ -634,6 +634,7 @@ def plot_class_balance(
             fig, ax = plt.subplots(figsize=(max(7.0, 0.8 * k + 2), 5), layout="constrained")
         else:
             fig = ax.figure
+        ax.set_axisbelow(True)  # grid lines behind the bars, not across their labels
         bars = ax.bar(range(k), counts, color=COLORS[0])
         # The counts, in white inside the bars, so the dashed line does not cross them.
         ax.bar_label(

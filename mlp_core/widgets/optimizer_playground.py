@@ -287,10 +287,11 @@ def plot_runs(
     grid = np.stack(np.meshgrid(xs, ys), axis=-1)
     gap = surface.f(grid) - surface.f_min
     levels = np.geomspace(max(gap.min(), 1e-3), gap.max(), 14)
-    ax_c.contourf(xs, ys, gap, levels=levels, cmap="Blues_r", alpha=0.6, extend="both")
+    # A light grey background (white on the valley floor), so every path's colour stands out
+    ax_c.contourf(xs, ys, gap, levels=levels, cmap="Greys", alpha=0.35, extend="both")
     ax_c.contour(xs, ys, gap, levels=levels, colors="gray", linewidths=0.5)
     for x, y in surface.minima:
-        ax_c.plot(x, y, marker="*", color="gold", markersize=14, markeredgecolor="black")
+        ax_c.plot(x, y, marker="*", color="gold", markersize=14, markeredgecolor="black", zorder=5)
     for x, y in surface.saddles:
         ax_c.plot(x, y, marker="X", color="white", markersize=10, markeredgecolor="black")
     ax_c.plot(*(start or surface.start), "ko", markersize=5)
@@ -304,7 +305,12 @@ def plot_runs(
             "linestyle": "--" if look_ahead else "-",
         }
         marker = "x" if look_ahead else "o"
-        ax_c.plot(*trajectory[:last].T, marker=marker, markersize=3, linewidth=1.2, **line)
+        # gradient descent on top: it is the slowest, and its short path hides under the others
+        zorder = 4 if name == "sgd" else 3
+        ax_c.plot(*trajectory[:last].T, marker=marker, markersize=3, linewidth=1.2, zorder=zorder,
+                  **line)  # fmt: skip
+        ax_c.plot(*trajectory[last - 1], "o", color=line["color"], markersize=8,
+                  markeredgecolor="black", zorder=zorder)  # where the path ends  # fmt: skip
         distance = np.maximum(losses[:last] - surface.f_min, 1e-16)  # log scale: keep it > 0
         ax_l.plot(np.arange(last), distance, **line)
     ax_c.set(xlim=surface.xlim, ylim=surface.ylim)
@@ -318,13 +324,13 @@ def plot_runs(
     ax_l.xaxis.set_major_locator(MaxNLocator(5, integer=True))
     plain_log_labels(ax_l, minor=False)
     for ax in (ax_c, ax_l):
-        ax.tick_params(labelsize=11)
+        ax.tick_params(labelsize=12)
     ax_l.grid(alpha=0.3)
     if runs and legend_below:
         handles, labels = ax_l.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncols=len(runs), fontsize=11, frameon=False)
+        fig.legend(handles, labels, loc="lower center", ncols=len(runs), fontsize=12, frameon=False)
     elif runs:
-        ax_l.legend(loc="best", fontsize=11, framealpha=0.9)
+        ax_l.legend(loc="best", fontsize=12, framealpha=0.9)
     return displayable(fig)
 
 
