@@ -158,14 +158,20 @@ def plot_activation_histograms(
         )
         for ax in axes.ravel()[n_hidden:]:
             ax.remove()
-        for ax, s, A_l in zip(axes.ravel(), stats, A[1:-1]):
-            values = A_l.ravel()
+        shown = [A_l.ravel() for A_l in A[1:-1]]
+        if net.activation == "relu":
+            shown = [values[values > 0] for values in shown]
+        # the same bins in every panel, so that the heights can be compared too
+        finite = [v[np.isfinite(v)] for v in shown if np.isfinite(v).any()]
+        span = limits.get(net.activation) or (
+            (min(v.min() for v in finite), max(v.max() for v in finite)) if finite else None
+        )
+        for ax, s, values in zip(axes.ravel(), stats, shown):
             if net.activation == "relu":
-                values = values[values > 0]
                 text = f"off (A = 0): {s['saturated']:.0%}\ndead units: {s['dead']:.0%}"
             else:
                 text = f"saturated: {s['saturated']:.0%}\ndead units: {s['dead']:.0%}"
-            ax.hist(values, bins=bins, range=limits.get(net.activation), color=COLORS[0])
+            ax.hist(values, bins=bins, range=span, color=COLORS[0])
             ax.set_title(f"layer {s['layer']}: {s['units']} {net.activation} units")
             ax.set_xlabel("activation A")
             ax.xaxis.set_tick_params(labelbottom=True)  # shared axes hide inner tick labels
