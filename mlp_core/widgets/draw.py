@@ -220,8 +220,10 @@ class DigitCanvas(WidgetView):
             p = self.probabilities.get(mode, np.zeros(10))
             ax.bar(digits + offset, p, width=0.4, color=colour, label=mode)
         ax.set_xticks(digits)
-        ax.set_ylim(0, 1)
+        ax.set_ylim(0, 1.17)  # room for the legend above a bar at 1
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
         ax.set_xlabel("digit")
         ax.set_ylabel("probability")
-        ax.legend(loc="upper left", fontsize=11)
+        ax.set_title("the network's probabilities", fontsize=13)
+        ax.legend(loc="upper center", ncols=2, fontsize=12)
         return detach(fig)
