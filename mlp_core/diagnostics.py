@@ -162,10 +162,9 @@ def plot_activation_histograms(
         if net.activation == "relu":
             shown = [values[values > 0] for values in shown]
         # the same bins in every panel, so that the heights can be compared too
-        finite = [v[np.isfinite(v)] for v in shown if np.isfinite(v).any()]
-        span = limits.get(net.activation) or (
-            (min(v.min() for v in finite), max(v.max() for v in finite)) if finite else None
-        )
+        every = np.concatenate(shown)
+        every = every[np.isfinite(every)]
+        span = limits.get(net.activation) or ((every.min(), every.max()) if every.size else None)
         for ax, s, values in zip(axes.ravel(), stats, shown):
             if net.activation == "relu":
                 text = f"off (A = 0): {s['saturated']:.0%}\ndead units: {s['dead']:.0%}"

@@ -272,36 +272,23 @@ def error_of(cell) -> dict | None:
     return None
 
 
-def names_bound(source: str) -> set[str]:
-    """Names a cell binds at top level or anywhere (assignments, defs, imports, loops)."""
-    tree = ast.parse(TransformerManager().transform_cell(source))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
-
-
-def top_level_names(source: str) -> set[str]:
-    """Names a cell binds in the notebook's namespace (not inside functions or classes)."""
+def names_bound(source: str, top_level: bool = False) -> set[str]:
+    """Names a cell binds (assignments, defs, imports, loops), anywhere in it; with
+    ``top_level`` only those it binds in the notebook's namespace, not inside functions,
+    classes, lambdas or comprehensions."""
     names: set[str] = set()
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-    comprehensions = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    own_scope = (*defs, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, scopes):
-                if not isinstance(child, ast.Lambda):
-                    names.add(child.name)
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            elif isinstance(child, defs):
+                names.add(child.name)
             elif isinstance(child, (ast.Import, ast.ImportFrom)):
                 names.update((a.asname or a.name).split(".")[0] for a in child.names)
-            elif not isinstance(child, comprehensions):
-                if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
-                    names.add(child.id)
+            if not (top_level and isinstance(child, own_scope)):
                 visit(child)
 
     visit(ast.parse(TransformerManager().transform_cell(source)))
@@ -365,9 +352,9 @@ def exercise_problems(nb, cwd: Path, env: dict | None = None, course: bool = Fal
                 wrong = replace_solutions(cell.source, mistake["code"])
                 run.cells += [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(check)]
                 roles += [(f"mistake {k + 1}", i), (f"check on mistake {k + 1}", mistake["expect"])]
-                stale |= top_level_names(wrong)
+                stale |= names_bound(wrong, top_level=True)
             stub_source = cell_source(student["cells"][i])
-            stale -= top_level_names(stub_source)
+            stale -= names_bound(stub_source, top_level=True)
             if stale:  # what the mistakes bound and the stub does not: as if never run
                 forget = f"for _name in {sorted(stale)!r}:\n    globals().pop(_name, None)"
                 run.cells.append(nbformat.v4.new_code_cell(forget))
